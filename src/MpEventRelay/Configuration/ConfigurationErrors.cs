@@ -1,0 +1,13 @@
+namespace MpEventRelay.Configuration;
+
+/// <summary>Collects every configuration problem, each with where it is, what is wrong and how to fix it.</summary>
+internal sealed class ConfigurationErrors
+{
+    private readonly List<string> _errors = [];
+
+    public IReadOnlyList<string> All => _errors;
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string key, string problem, string fix) => _errors.Add($"{key}: {problem} Fix: {fix}");
+}

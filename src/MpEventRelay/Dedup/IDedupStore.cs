@@ -1,0 +1,14 @@
+namespace MpEventRelay.Dedup;
+
+/// <summary>
+/// Runs the work for a message once: a retry that arrives while the first attempt is in flight joins it,
+/// a later duplicate gets the remembered answer.
+/// </summary>
+internal interface IDedupStore
+{
+    /// <summary>The answer for <paramref name="key"/>: from the attempt in flight or remembered, or from <paramref name="work"/>, started now.</summary>
+    /// <param name="key">The message's <see cref="DedupKey"/>.</param>
+    /// <param name="work">The one delivery of the message; must not throw.</param>
+    /// <param name="duplicate">Set to true when the answer comes from another attempt.</param>
+    Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, out bool duplicate);
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using MpEventRelay.Configuration;
+using MpEventRelay.Model;
+
+namespace MpEventRelay.Dedup;
+
+/// <summary>
+/// The embedded default: one process, bounded (<see cref="DedupOptions.Capacity"/>) and expiring
+/// (<see cref="DedupOptions.Expiry"/>). Over capacity, expired entries go first, then the oldest finished ones;
+/// attempts in flight are never evicted.
+/// </summary>
+internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider time) : IDedupStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _trimLock = new();
+
+    public int Count => _entries.Count;
+
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, out bool duplicate)
+    {
+        var now = time.GetTimestamp();
+        var expiry = models.Current.Options.Dedup.Expiry;
+        while (true)
+        {
+            if (_entries.TryGetValue(key, out var existing))
+            {
+                if (time.GetElapsedTime(existing.Started, now) < expiry || !existing.Answer.IsCompleted)
+                {
+                    duplicate = true;
+                    return existing.Answer;
+                }
+
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, existing));
+                continue;
+            }
+
+            var mine = new Entry(now);
+            if (_entries.TryAdd(key, mine))
+            {
+                TrimIfFull(now, expiry);
+                duplicate = false;
+                mine.Start(work);
+                return mine.Answer;
+            }
+        }
+    }
+
+    private void TrimIfFull(long now, TimeSpan expiry)
+    {
+        var capacity = models.Current.Options.Dedup.Capacity;
+        if (_entries.Count <= capacity || !_trimLock.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.Answer.IsCompleted && time.GetElapsedTime(entry.Started, now) >= expiry)
+                {
+                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                }
+            }
+
+            var excess = _entries.Count - (capacity * 9 / 10);
+            if (excess > 0)
+            {
+                foreach (var (key, entry) in _entries.Where(e => e.Value.Answer.IsCompleted).OrderBy(e => e.Value.Started).Take(excess).ToList())
+                {
+                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                }
+            }
+        }
+        finally
+        {
+            _trimLock.Exit();
+        }
+    }
+
+    private sealed class Entry(long started)
+    {
+        private readonly TaskCompletionSource<RelayAnswer> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Started { get; } = started;
+
+        public Task<RelayAnswer> Answer => _answer.Task;
+
+        public void Start(Func<Task<RelayAnswer>> work) =>
+            _ = work().ContinueWith(
+                t => _answer.TrySetResult(t.IsCompletedSuccessfully ? t.Result : RelayAnswer.Success("failed")),
+                TaskScheduler.Default);
+    }
+}

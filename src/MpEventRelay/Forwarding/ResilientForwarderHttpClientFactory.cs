@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Http.Resilience;
+using MpEventRelay.Configuration;
+using MpEventRelay.Model;
+using Polly;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace MpEventRelay.Forwarding;
+
+/// <summary>
+/// YARP's client factory, with each cluster's handler wrapped in its own Polly pipeline (retry of transient failures,
+/// circuit breaker, per-attempt timeout), so a dead target costs microseconds once its circuit is open.
+/// </summary>
+internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider models, TimeProvider time, ILoggerFactory loggers)
+    : ForwarderHttpClientFactory
+{
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler)
+    {
+        var inner = base.WrapHandler(context, handler);
+        var pipeline = BuildPipeline(context.ClusterId, models.Current.Options.Resilience);
+        return new DeliveryResilienceHandler(pipeline) { InnerHandler = inner };
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(string clusterId, ResilienceOptions options)
+    {
+        var logger = loggers.CreateLogger<ResilientForwarderHttpClientFactory>();
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = clusterId }
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = false,
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = Math.Max(options.MinimumThroughput, 2),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                OnOpened = args =>
+                {
+                    logger.LogWarning("Circuit opened for cluster {Cluster} for {BreakDuration}", clusterId, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    logger.LogInformation("Circuit closed for cluster {Cluster}", clusterId);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout })
+            .Build();
+    }
+}

@@ -1,0 +1,29 @@
+using MpEventRelay.Protocol.Messages;
+
+namespace MpEventRelay.Model;
+
+/// <summary>An account as the relay runs it: immutable, built from validated configuration.</summary>
+internal sealed class AccountModel
+{
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    public required string AppId { get; init; }
+    public required WeChatKeys Keys { get; init; }
+    public required PushDecoder Decoder { get; init; }
+    public required bool RequireEncryption { get; init; }
+    public required IReadOnlyList<RouteModel> Routes { get; init; }
+
+    /// <summary>The first route that matches, or null when none does (the push is then acknowledged and logged).</summary>
+    public RouteModel? Route(PushMessage message)
+    {
+        foreach (var route in Routes)
+        {
+            if (route.Match.Matches(message))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+using MpEventRelay.Health;
+using Serilog;
+
+namespace MpEventRelay;
+
+/// <summary>Builds the relay's web application; <c>Program</c>, the samples and the tests all start it this way.</summary>
+public static class RelayApp
+{
+    /// <summary>Creates the application from <paramref name="args"/>; <paramref name="configure"/> can add configuration sources or services.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+        builder.Services.AddMpEventRelay(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseSerilogRequestLogging(options =>
+            options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms (account {Account}, route {Route}, target {Target}, outcome {Outcome})");
+        app.UseMpEventRelay();
+        app.MapRelayHealth();
+        app.MapReverseProxy();
+        return app;
+    }
+}
