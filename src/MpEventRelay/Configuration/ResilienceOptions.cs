@@ -6,8 +6,11 @@ namespace MpEventRelay.Configuration;
 /// </summary>
 public sealed record ResilienceOptions
 {
-    /// <summary>Each attempt's timeout. Default 2 s.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Each attempt's timeout. Default 4 s: a slow target is given most of WeChat's budget rather than being sent the
+    /// same push again (a timed-out attempt may still have been processed).
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Retries of transient failures (connection errors, 408, 429, 5xx, attempt timeouts). Default 2.</summary>
     public int MaxRetries { get; init; } = 2;

@@ -1,0 +1,21 @@
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Messages;
+
+namespace MpEventRelay.Tests.Infrastructure;
+
+/// <summary>Test accounts' and targets' secrets (made up for the tests; never real accounts').</summary>
+internal static class Keys
+{
+    public const string AppId = "wx2c2769f8efd9abc2";
+    public const string GhId = "gh_10f6c3c3ac5a";
+    public const string AccountToken = "spamtest";
+    public const string AccountKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string IdaasToken = "idaasToken42";
+    public const string IdaasKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    public const string BotToken = "botToken7";
+    public const string BotKey = "E6Ej0d2fX5HtUNDC8MbeCZ6dix09vJGVu8XTypeDEO5";
+
+    public static WeChatKeys Account { get; } = new(AccountToken, new WeChatCryptor(AppId, AccountKey));
+    public static WeChatKeys Idaas { get; } = new(IdaasToken, new WeChatCryptor(AppId, IdaasKey));
+    public static WeChatKeys Bot { get; } = new(BotToken, new WeChatCryptor(AppId, BotKey));
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MpEventRelay.Tests.Infrastructure;
+
+/// <summary>Builds a relay configuration for a test: the account, its targets (on stubs' addresses) and routes.</summary>
+internal sealed class RelayConfig
+{
+    private readonly JsonObject _relay = new() { ["Accounts"] = new JsonObject() };
+    private readonly JsonObject _clusters = new();
+
+    public RelayConfig Set(string key, JsonNode value)
+    {
+        _relay[key] = value;
+        return this;
+    }
+
+    public RelayConfig Account(string name, string path, JsonObject targets, JsonArray routes, bool requireEncryption = false, string token = Keys.AccountToken, string key = Keys.AccountKey, string appId = Keys.AppId)
+    {
+        _relay["Accounts"]![name] = new JsonObject
+        {
+            ["Path"] = path,
+            ["AppId"] = appId,
+            ["Token"] = token,
+            ["EncodingAESKey"] = key,
+            ["RequireEncryption"] = requireEncryption,
+            ["Targets"] = targets,
+            ["Routes"] = routes,
+        };
+        return this;
+    }
+
+    public RelayConfig Cluster(string name, params string[] addresses)
+    {
+        var destinations = new JsonObject();
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            destinations[$"d{i}"] = new JsonObject { ["Address"] = addresses[i] };
+        }
+
+        _clusters[name] = new JsonObject { ["Destinations"] = destinations };
+        return this;
+    }
+
+    /// <summary>The usual Mode Two account: login events to the IDaaS (bot mirrored), everything else to the bot.</summary>
+    public static RelayConfig ModeTwo(TargetStub idaas, TargetStub bot, string idaasEncryption = "Secure", string botEncryption = "SameAsInbound") =>
+        new RelayConfig()
+            .Cluster("idaas", idaas.Address)
+            .Cluster("bot", bot.Address)
+            .Account("main", "/wechat/main", Targets(idaasEncryption, botEncryption), new JsonArray
+            {
+                new JsonObject { ["Name"] = "login", ["Match"] = new JsonObject { ["MsgType"] = "event", ["Event"] = new JsonArray("subscribe", "SCAN") }, ["Target"] = "idaas", ["Mirror"] = new JsonArray("bot") },
+                new JsonObject { ["Name"] = "everything-else", ["Target"] = "bot" },
+            });
+
+    public static JsonObject Targets(string idaasEncryption = "Secure", string botEncryption = "SameAsInbound") => new()
+    {
+        ["idaas"] = new JsonObject { ["Cluster"] = "idaas", ["Token"] = Keys.IdaasToken, ["EncodingAESKey"] = Keys.IdaasKey, ["Encryption"] = idaasEncryption },
+        ["bot"] = new JsonObject { ["Cluster"] = "bot", ["Token"] = Keys.BotToken, ["EncodingAESKey"] = Keys.BotKey, ["Encryption"] = botEncryption },
+    };
+
+    public string ToJson() => new JsonObject
+    {
+        ["Relay"] = JsonNode.Parse(_relay.ToJsonString()),
+        ["ReverseProxy"] = new JsonObject { ["Clusters"] = JsonNode.Parse(_clusters.ToJsonString()) },
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MpEventRelay.Tests.Infrastructure;
+
+/// <summary>The relay itself, on Kestrel on a free loopback port, configured by a JSON document.</summary>
+internal sealed class RelayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RelayServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Uri Url(string path) => new(BaseAddress, path);
+
+    public static async Task<RelayServer> StartAsync(string configurationJson, Action<IServiceCollection>? services = null)
+    {
+        var app = RelayApp.Create(["--urls=http://127.0.0.1:0"], builder =>
+        {
+            // Only the test's configuration: not the demo defaults copied next to the test assembly.
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(configurationJson)));
+            builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", "Warning")]);
+            services?.Invoke(builder.Services);
+        });
+        await app.StartAsync();
+        var address = app.Urls.First();
+        return new RelayServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

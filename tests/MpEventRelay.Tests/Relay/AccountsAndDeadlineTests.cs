@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Tests.Infrastructure;
+
+namespace MpEventRelay.Tests.Relay;
+
+public sealed class AccountsAndDeadlineTests
+{
+    [Fact]
+    public async Task A_second_account_on_another_path_uses_its_own_keys_and_routes()
+    {
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        using var otherBot = new TargetStub();
+        var otherKeys = new WeChatKeys("otherToken", new Protocol.Crypto.WeChatCryptor("wx5823bf96d3bd56c7", Keys.IdaasKey));
+        var config = RelayConfig.ModeTwo(idaas, bot).Cluster("other-bot", otherBot.Address)
+            .Account("second", "/wechat/second",
+                new JsonObject { ["bot"] = new JsonObject { ["Cluster"] = "other-bot", ["Token"] = "otherBotToken", ["Encryption"] = "Plaintext" } },
+                new JsonArray(new JsonObject { ["Name"] = "all", ["Target"] = "bot" }),
+                token: "otherToken", key: Keys.IdaasKey, appId: "wx5823bf96d3bd56c7");
+        await using var relay = await RelayServer.StartAsync(config.ToJson());
+
+        var answer = await new WeChatPushClient(relay.Http, otherKeys).PushAsync(relay.Url("/wechat/second"), Pushes.From().Subscribe("x"), EncryptionMode.Secure);
+        var refused = await new WeChatPushClient(relay.Http, Keys.Account).PushAsync(relay.Url("/wechat/second"), Pushes.From().Subscribe("x"), EncryptionMode.Secure);
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal(401, refused.StatusCode);
+        var received = Assert.Single(otherBot.Received);
+        Assert.Equal(EncryptionMode.Plaintext, received.Open(new WeChatKeys("otherBotToken", null)).Mode);
+        Assert.Empty(idaas.Received);
+        Assert.Empty(bot.Received);
+    }
+
+    [Fact]
+    public async Task A_slow_replier_still_lets_WeChat_have_success_in_time_and_a_retry_gets_the_late_reply()
+    {
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "late but here", 1714112446)));
+        bot.Delay(TimeSpan.FromSeconds(2));
+        var config = RelayConfig.ModeTwo(idaas, bot).Set("Deadline", "00:00:00.5");
+        await using var relay = await RelayServer.StartAsync(config.ToJson());
+        var wechat = new WeChatPushClient(relay.Http, Keys.Account);
+        var message = Pushes.From().Text("slow", Pushes.NewMsgId());
+
+        var clock = Stopwatch.StartNew();
+        var first = await wechat.PushAsync(relay.Url("/wechat/main"), message, EncryptionMode.Secure);
+        var firstTook = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var retry = await wechat.PushAsync(relay.Url("/wechat/main"), message, EncryptionMode.Secure);
+
+        Assert.Equal("success", Encoding.UTF8.GetString(first.Body));
+        Assert.True(firstTook < TimeSpan.FromSeconds(1.5), $"first answer took {firstTook}");
+        Assert.Equal("late but here", retry.Reply!.Fields.Content);
+        Assert.Single(bot.Received);
+    }
+
+    [Fact]
+    public async Task A_dead_target_costs_the_request_nothing_past_the_deadline()
+    {
+        using var idaas = new TargetStub();
+        var config = RelayConfig.ModeTwo(idaas, new TargetStub()).Cluster("bot", "http://127.0.0.1:9").Set("Deadline", "00:00:01");
+        await using var relay = await RelayServer.StartAsync(config.ToJson());
+
+        var clock = Stopwatch.StartNew();
+        var answer = await new WeChatPushClient(relay.Http, Keys.Account).PushAsync(relay.Url("/wechat/main"), Pushes.From().Text("x", Pushes.NewMsgId()), EncryptionMode.Secure);
+
+        Assert.Equal("success", Encoding.UTF8.GetString(answer.Body));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+}
