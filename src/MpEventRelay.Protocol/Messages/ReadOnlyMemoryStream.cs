@@ -1,19 +1,22 @@
 namespace MpEventRelay.Protocol.Messages;
 
-/// <summary>A read-only, non-copying stream over a <see cref="ReadOnlyMemory{T}"/>.</summary>
+/// <summary>
+/// A read-only, non-copying, seekable stream over a <see cref="ReadOnlyMemory{T}"/>. Seekable on purpose:
+/// <see cref="System.Xml.XmlReader"/> sizes its buffers to a seekable stream's length instead of 4 KB + 8 KB.
+/// </summary>
 internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
 {
     private int _position;
 
     public override bool CanRead => true;
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
     public override bool CanWrite => false;
     public override long Length => memory.Length;
 
     public override long Position
     {
         get => _position;
-        set => throw new NotSupportedException();
+        set => _position = (int)Math.Clamp(value, 0, memory.Length);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -30,7 +33,17 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => memory.Length + offset,
+        };
+        return _position;
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -24,7 +24,8 @@ public static class WeChatXmlReader
         CloseInput = true,
     };
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    // WeChat's bodies are UTF-8; the context says so, so no declaration or BOM has to.
+    private static readonly XmlParserContext Utf8Context = new(null, null, null, XmlSpace.None, new UTF8Encoding(false));
 
     /// <summary>Reads the simple top-level elements of a body.</summary>
     /// <exception cref="ProtocolException"><see cref="ProtocolError.TooLarge"/>, <see cref="ProtocolError.Dtd"/> or <see cref="ProtocolError.NotXml"/>.</exception>
@@ -53,8 +54,7 @@ public static class WeChatXmlReader
     private static XmlFields ReadFields(ReadOnlyMemory<byte> body)
     {
         var fields = new XmlFields();
-        using var text = new StreamReader(new ReadOnlyMemoryStream(body), StrictUtf8, detectEncodingFromByteOrderMarks: false);
-        using var reader = XmlReader.Create(text, Settings);
+        using var reader = XmlReader.Create(new ReadOnlyMemoryStream(body), Settings, Utf8Context);
         if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "xml")
         {
             throw new ProtocolException(ProtocolError.NotXml, "The root element is not <xml>.");

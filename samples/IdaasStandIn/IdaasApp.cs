@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Errors;
+using MpEventRelay.Protocol.Messages;
+
+namespace IdaasStandIn;
+
+/// <summary>
+/// Stands in for the IDaaS callback <c>/api/v1/callback/wechatmpqr/{idpId}</c>: a secure-mode developer server with
+/// its own Token and key, which logs a user in when a follow-via-QR or a SCAN carries a login scene.
+/// </summary>
+public static class IdaasApp
+{
+    public const string Token = "demoIdaasToken";
+    public const string EncodingAesKey = "BvILdBER9gdzLiPib5v9vlBGUDwvhCY28cKFOGVifv8";
+
+    /// <summary>Logins seen, by scene: what the IDaaS's login page would be polling for.</summary>
+    public static ConcurrentDictionary<string, string> Logins { get; } = new();
+
+    public static WebApplication Create(string appId, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        var decoder = new PushDecoder(Token, new WeChatCryptor(appId, EncodingAesKey));
+
+        app.MapPost("/api/v1/callback/wechatmpqr/{idpId}", async (string idpId, HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            try
+            {
+                var push = decoder.Decode(new PushQuery
+                {
+                    Signature = request.Query["signature"],
+                    Timestamp = request.Query["timestamp"],
+                    Nonce = request.Query["nonce"],
+                    EncryptType = request.Query["encrypt_type"],
+                    MsgSignature = request.Query["msg_signature"],
+                }, buffer.ToArray());
+                if (push.Message.Scene is { } scene)
+                {
+                    Logins[scene] = push.Message.FromUserName;
+                    Console.WriteLine($"  [idaas] {idpId}: login for scene '{scene}' by {push.Message.FromUserName[..6]}… ({push.Message.Event}, {push.Mode})");
+                }
+                else
+                {
+                    Console.WriteLine($"  [idaas] {idpId}: {push.Message.Event} without a login scene; ignored");
+                }
+
+                return Results.Text("success");
+            }
+            catch (ProtocolException e)
+            {
+                Console.WriteLine($"  [idaas] refused a push: {e.Error}");
+                return Results.Text(e.Message, statusCode: 401);
+            }
+        });
+        return app;
+    }
+}

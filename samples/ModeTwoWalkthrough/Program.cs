@@ -1,0 +1,61 @@
+using System.Text;
+using IdaasStandIn;
+using MpEventRelay;
+using MpEventRelay.Protocol;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol.Simulation;
+using SampleBot;
+
+// Mode Two in one command: dotnet run --project samples/ModeTwoWalkthrough
+// The account's keys are the relay's embedded demo defaults (src/MpEventRelay/appsettings.json).
+const string AppId = "wxdemo0000000000";
+const string RelayUrl = "http://127.0.0.1:5100";
+var account = new WeChatKeys("demoAccountToken", new WeChatCryptor(AppId, "E6Ej0d2fX5HtUNDC8MbeCZ6dix09vJGVu8XTypeDEO5"));
+
+var idaas = IdaasApp.Create(AppId, ["--urls=http://127.0.0.1:5102"]);
+var bot = BotApp.Create(AppId, ["--urls=http://127.0.0.1:5101"]);
+var relay = RelayApp.Create([$"--urls={RelayUrl}"], builder =>
+    builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false));
+await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), relay.StartAsync());
+
+using var http = new HttpClient();
+var wechat = new WeChatPushClient(http, account);
+var endpoint = new Uri($"{RelayUrl}/wechat/demo");
+var user = "oDemo" + Guid.NewGuid().ToString("N")[..23];
+var failures = 0;
+
+Console.WriteLine($"WeChat saves the server URL {endpoint}: verification {(await wechat.VerifyUrlAsync(endpoint) ? "passed" : "FAILED")}");
+
+await Step("1. A new user scans the PC login QR code and follows (subscribe, EventKey=qrscene_login_7f3a)",
+    b => b.Subscribe("login_7f3a"), expectReply: false);
+Check(IdaasApp.Logins.TryGetValue("login_7f3a", out var who) && who == user, "the IDaaS logged the follower in");
+
+await Step("2. A follower scans another login QR code (SCAN, EventKey=login_9c21)",
+    b => b.Scan("login_9c21"), expectReply: false);
+Check(IdaasApp.Logins.ContainsKey("login_9c21"), "the IDaaS logged the scanner in");
+
+await Step("3. The user sends a text message", b => b.Text("订单 123 到哪了？ 📦", Random.Shared.NextInt64(1, long.MaxValue)), expectReply: true);
+await Step("4. The user presses a menu button (CLICK, EventKey=V1001_TODAY_MUSIC)", b => b.Click("V1001_TODAY_MUSIC"), expectReply: true);
+
+await Task.Delay(300); // let the mirror copies of the login events reach the bot before stopping
+await Task.WhenAll(relay.StopAsync(), bot.StopAsync(), idaas.StopAsync());
+Console.WriteLine(failures == 0 ? "All four flows went through." : $"{failures} check(s) failed.");
+return failures == 0 ? 0 : 1;
+
+async Task Step(string title, Func<PushMessageBuilder, byte[]> build, bool expectReply)
+{
+    Console.WriteLine();
+    Console.WriteLine(title);
+    var message = build(new PushMessageBuilder("gh_demo00000000", user, WeChatClock.UnixSeconds(TimeProvider.System)));
+    var answer = await wechat.PushAsync(endpoint, message, EncryptionMode.Secure);
+    var shown = answer.Reply is { } reply ? $"reply \"{reply.Fields.Content}\" ({(answer.WasEncrypted ? "encrypted for WeChat" : "plain")})" : Encoding.UTF8.GetString(answer.Body);
+    Console.WriteLine($"  [wechat] HTTP {answer.StatusCode}: {shown}");
+    Check(answer.StatusCode == 200 && answer.Problem is null && (answer.Reply is not null) == expectReply, "WeChat got a valid answer");
+}
+
+void Check(bool ok, string what)
+{
+    Console.WriteLine($"  {(ok ? "✓" : "✗")} {what}");
+    failures += ok ? 0 : 1;
+}

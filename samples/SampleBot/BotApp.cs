@@ -1,0 +1,77 @@
+using MpEventRelay.Protocol;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Errors;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol.Replies;
+
+namespace SampleBot;
+
+/// <summary>
+/// An existing bot, written the way any WeChat SDK bot is: it verifies pushes with its own Token, decrypts with its
+/// own EncodingAESKey, and answers with a passive reply, encrypted when the push was. It has no idea a relay exists.
+/// </summary>
+public static class BotApp
+{
+    public const string Token = "demoBotToken";
+    public const string EncodingAesKey = "ckXUIKRPWW62mYcUqQLM954gKIop4Oi618555Eo7ENM";
+
+    public static WebApplication Create(string appId, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        var keys = new WeChatKeys(Token, new WeChatCryptor(appId, EncodingAesKey));
+        var decoder = new PushDecoder(keys.Token, keys.Cryptor);
+
+        app.MapPost("/wx", async (HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            InboundPush push;
+            try
+            {
+                push = decoder.Decode(Query(request), buffer.ToArray());
+            }
+            catch (ProtocolException e)
+            {
+                Console.WriteLine($"  [bot]   refused a push: {e.Error}");
+                return Results.Text(e.Message, statusCode: 401);
+            }
+
+            var text = Answer(push.Message);
+            Console.WriteLine($"  [bot]   got {Describe(push.Message)} ({push.Mode}); {(text is null ? "no reply" : "replies")}");
+            if (text is null)
+            {
+                return Results.Text("success");
+            }
+
+            var reply = ReplyWriter.Text(push.Message, text, WeChatClock.UnixSeconds(TimeProvider.System));
+            var body = push.IsEncrypted
+                ? ReplyWriter.Encrypted(reply, keys, WeChatClock.Timestamp(TimeProvider.System), request.Query["nonce"].ToString(), push.Key)
+                : reply;
+            return Results.Bytes(body, "application/xml");
+        });
+        return app;
+    }
+
+    private static string? Answer(PushMessage message) => message switch
+    {
+        _ when message.EventIs("subscribe") => "欢迎关注！Welcome — thanks for following.",
+        _ when message.EventIs("CLICK") => $"You pressed {message.EventKey}.",
+        _ when message.MsgType == "text" => $"You said: {message.Content}",
+        _ => null,
+    };
+
+    internal static string Describe(PushMessage message) =>
+        message.IsEvent ? $"event {message.Event} {message.EventKey}".TrimEnd() : $"{message.MsgType} message";
+
+    private static PushQuery Query(HttpRequest request) => new()
+    {
+        Signature = request.Query["signature"],
+        Timestamp = request.Query["timestamp"],
+        Nonce = request.Query["nonce"],
+        OpenId = request.Query["openid"],
+        EncryptType = request.Query["encrypt_type"],
+        MsgSignature = request.Query["msg_signature"],
+    };
+}
