@@ -15,6 +15,14 @@ internal sealed class RelayModelBuilder(Func<string, bool> clusterExists)
 {
     private const string Root = RelayOptions.SectionName;
 
+    /// <summary>Binds the <c>Relay</c> section and checks its clusters against <c>ReverseProxy:Clusters</c>.</summary>
+    public static RelayModel? FromConfiguration(IConfiguration configuration, ConfigurationErrors errors)
+    {
+        var options = configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
+        var clusters = configuration.GetSection("ReverseProxy:Clusters");
+        return new RelayModelBuilder(id => clusters.GetSection(id).Exists()).TryBuild(options, errors);
+    }
+
     public RelayModel? TryBuild(RelayOptions options, ConfigurationErrors errors)
     {
         CheckLimits(options, errors);

@@ -62,11 +62,5 @@ internal sealed class RelayModelProvider : IDisposable
         Reloaded?.Invoke(model);
     }
 
-    private RelayModel? Build(ConfigurationErrors errors)
-    {
-        var options = _configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions();
-        var clusters = _configuration.GetSection("ReverseProxy:Clusters");
-        var builder = new RelayModelBuilder(id => clusters.GetSection(id).Exists());
-        return builder.TryBuild(options, errors);
-    }
+    private RelayModel? Build(ConfigurationErrors errors) => RelayModelBuilder.FromConfiguration(_configuration, errors);
 }

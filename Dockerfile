@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# MpEventRelay container: multi-stage build, runs as a non-root user.
+# Configuration: mount a file at /app/appsettings.json (see appsettings.example.json) and/or pass environment
+# variables such as Relay__Accounts__main__Token. Listens on 8080.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+# Restore first, from the project files only, so the layer is reused while only code changes.
+COPY Directory.Build.props Directory.Packages.props ./
+COPY src/MpEventRelay.Protocol/MpEventRelay.Protocol.csproj src/MpEventRelay.Protocol/
+COPY src/MpEventRelay/MpEventRelay.csproj src/MpEventRelay/
+RUN dotnet restore src/MpEventRelay/MpEventRelay.csproj
+COPY src/ src/
+RUN dotnet publish src/MpEventRelay/MpEventRelay.csproj -c Release --no-restore -o /app /p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+# curl-free health check: the runtime image has no curl, bash's /dev/tcp is enough to ask /health/ready.
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://+:8080 \
+    DOTNET_RUNNING_IN_CONTAINER=true \
+    DOTNET_gcServer=0
+# The .NET images ship a non-root user "app" (UID 1654).
+USER app
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["dotnet", "MpEventRelay.dll"]
