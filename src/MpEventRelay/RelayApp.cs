@@ -1,3 +1,4 @@
+using MpEventRelay.Admin;
 using MpEventRelay.Health;
 using Serilog;
 
@@ -23,6 +24,7 @@ public static class RelayApp
             options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms (account {Account}, route {Route}, target {Target}, outcome {Outcome})");
         app.UseMpEventRelay();
         app.MapRelayHealth();
+        app.MapRelayAdmin();
         app.MapReverseProxy();
         return app;
     }

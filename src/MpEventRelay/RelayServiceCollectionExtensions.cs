@@ -1,9 +1,13 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Forwarding;
 using MpEventRelay.Health;
 using MpEventRelay.Inbound;
 using MpEventRelay.Model;
+using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
+using MpEventRelay.Storage;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace MpEventRelay;
@@ -14,9 +18,9 @@ public static class RelayServiceCollectionExtensions
     /// <summary>Adds the relay: configuration model, dedup, delivery through YARP clusters with Polly, health checks.</summary>
     public static IServiceCollection AddMpEventRelay(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RelayModelProvider>();
-        services.AddSingleton<IDedupStore, InMemoryDedupStore>();
+        AddStorage(services, configuration);
         services.AddSingleton<TargetSender>();
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<PushRelay>();
@@ -27,8 +31,35 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
 
-        services.AddHealthChecks().AddCheck<ConfigurationHealthCheck>("configuration", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ConfigurationHealthCheck>("configuration", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: [HealthEndpoints.ReadyTag]);
         return services;
+    }
+
+    // Embedded default: in-memory dedup and the SQLite outbox. With Relay:Storage:Redis, both go through Redis, and
+    // SQLite stays as the spill-over for deliveries Redis cannot take.
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection("Relay:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        services.AddSingleton<InMemoryDedupStore>();
+        services.AddSingleton(new SqliteOutboxStore(storage.SqlitePath));
+        if (string.IsNullOrWhiteSpace(storage.Redis))
+        {
+            services.AddSingleton<IDedupStore>(sp => sp.GetRequiredService<InMemoryDedupStore>());
+            services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
+        }
+        else
+        {
+            services.AddSingleton(new RedisConnection(storage.Redis, storage.RedisKeyPrefix));
+            services.AddSingleton<IDedupStore, RedisDedupStore>();
+            services.AddSingleton<RedisOutboxStore>();
+            services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
+            services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
+        }
+
+        services.AddSingleton<DeliveryOutbox>();
+        services.AddHostedService<OutboxWorker>();
     }
 
     /// <summary>Validates the configuration now (failing start-up with every error) and serves the accounts' paths.</summary>

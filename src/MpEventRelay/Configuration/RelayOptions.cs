@@ -21,6 +21,15 @@ public sealed record RelayOptions
     /// <summary>Retries, timeouts and circuit breaking of deliveries to targets.</summary>
     public ResilienceOptions Resilience { get; init; } = new();
 
+    /// <summary>Where dedup and the outbox live.</summary>
+    public StorageOptions Storage { get; init; } = new();
+
+    /// <summary>Retries of deliveries that did not succeed at once, and dead letters.</summary>
+    public OutboxOptions Outbox { get; init; } = new();
+
+    /// <summary>Operator endpoints.</summary>
+    public AdminOptions Admin { get; init; } = new();
+
     /// <summary>Duplicate detection (WeChat's retries).</summary>
     public DedupOptions Dedup { get; init; } = new();
 

@@ -9,6 +9,5 @@ internal interface IDedupStore
     /// <summary>The answer for <paramref name="key"/>: from the attempt in flight or remembered, or from <paramref name="work"/>, started now.</summary>
     /// <param name="key">The message's <see cref="DedupKey"/>.</param>
     /// <param name="work">The one delivery of the message; must not throw.</param>
-    /// <param name="duplicate">Set to true when the answer comes from another attempt.</param>
-    Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, out bool duplicate);
+    Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work);
 }

@@ -16,7 +16,7 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider
 
     public int Count => _entries.Count;
 
-    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, out bool duplicate)
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work)
     {
         var now = time.GetTimestamp();
         var expiry = models.Current.Options.Dedup.Expiry;
@@ -26,7 +26,6 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider
             {
                 if (time.GetElapsedTime(existing.Started, now) < expiry || !existing.Answer.IsCompleted)
                 {
-                    duplicate = true;
                     return existing.Answer;
                 }
 
@@ -38,7 +37,6 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider
             if (_entries.TryAdd(key, mine))
             {
                 TrimIfFull(now, expiry);
-                duplicate = false;
                 mine.Start(work);
                 return mine.Answer;
             }

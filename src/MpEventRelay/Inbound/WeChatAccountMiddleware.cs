@@ -124,8 +124,8 @@ internal sealed partial class WeChatAccountMiddleware(
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         diagnostics.Set("MsgType", push.Message.MsgType);
 
-        var answerTask = relay.RelayAsync(account, route, push, out var duplicate);
-        diagnostics.Set("Duplicate", duplicate);
+        var key = Dedup.DedupKey.For(account.AppId, push.Message);
+        var answerTask = relay.RelayAsync(account, route, push, key);
         var remaining = options.Deadline - time.GetElapsedTime(started);
         Dedup.RelayAnswer answer;
         try
@@ -135,6 +135,7 @@ internal sealed partial class WeChatAccountMiddleware(
         catch (TimeoutException)
         {
             LogDeadlineMissed(account.Name, route?.Name, options.Deadline);
+            await relay.EnsureDurableAsync(key).ConfigureAwait(false);
             answer = Dedup.RelayAnswer.Success("deadline-missed");
         }
         catch (OperationCanceledException)

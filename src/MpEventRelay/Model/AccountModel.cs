@@ -12,6 +12,7 @@ internal sealed class AccountModel
     public required PushDecoder Decoder { get; init; }
     public required bool RequireEncryption { get; init; }
     public required IReadOnlyList<RouteModel> Routes { get; init; }
+    public required IReadOnlyDictionary<string, TargetModel> Targets { get; init; }
 
     /// <summary>The first route that matches, or null when none does (the push is then acknowledged and logged).</summary>
     public RouteModel? Route(PushMessage message)

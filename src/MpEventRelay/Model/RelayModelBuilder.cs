@@ -41,7 +41,12 @@ internal sealed class RelayModelBuilder(Func<string, bool> clusterExists)
             }
         }
 
-        return errors.Any ? null : new RelayModel { Options = options, AccountsByPath = accounts.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase) };
+        return errors.Any ? null : new RelayModel
+        {
+            Options = options,
+            AccountsByPath = accounts.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            AccountsByName = accounts.Values.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     private static void CheckLimits(RelayOptions options, ConfigurationErrors errors)
@@ -105,6 +110,7 @@ internal sealed class RelayModelBuilder(Func<string, bool> clusterExists)
             Decoder = new PushDecoder(keys.Token, cryptor, options.MaxBodyBytes),
             RequireEncryption = account.RequireEncryption,
             Routes = routes,
+            Targets = targets,
         };
     }
 

@@ -6,7 +6,12 @@ namespace MpEventRelay.Tests.Infrastructure;
 /// <summary>Builds a relay configuration for a test: the account, its targets (on stubs' addresses) and routes.</summary>
 internal sealed class RelayConfig
 {
-    private readonly JsonObject _relay = new() { ["Accounts"] = new JsonObject() };
+    private readonly JsonObject _relay = new()
+    {
+        ["Accounts"] = new JsonObject(),
+        // Every relay in a test gets its own outbox file.
+        ["Storage"] = new JsonObject { ["SqlitePath"] = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N") + ".db") },
+    };
     private readonly JsonObject _clusters = new();
 
     public RelayConfig Set(string key, JsonNode value)

@@ -1,0 +1,47 @@
+using MpEventRelay.Model;
+using MpEventRelay.Outbox;
+
+namespace MpEventRelay.Admin;
+
+/// <summary><c>/admin/dead-letters</c>: list the deliveries that expired, and replay one.</summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapRelayAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet("/dead-letters", ListAsync);
+        admin.MapPost("/dead-letters/{id}/replay", ReplayAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(DeliveryOutbox outbox, int? max)
+    {
+        var views = new List<DeadLetterView>();
+        foreach (var store in outbox.Stores)
+        {
+            foreach (var item in await store.ListDeadLettersAsync(Math.Clamp(max ?? 100, 1, 1000)).ConfigureAwait(false))
+            {
+                views.Add(new DeadLetterView(item.Id, store.Name, item.Account, item.Route, item.Target, item.Attempts,
+                    DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError));
+            }
+        }
+
+        return Results.Ok(views);
+    }
+
+    private static async Task<IResult> ReplayAsync(string id, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var expires = now + models.Current.Options.Outbox.Expiry;
+        foreach (var store in outbox.Stores)
+        {
+            if (await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds()).ConfigureAwait(false))
+            {
+                outbox.Wake();
+                return Results.Ok(new { id, store = store.Name, replayed = true });
+            }
+        }
+
+        return Results.Text($"No dead letter {id}.", statusCode: StatusCodes.Status404NotFound);
+    }
+}

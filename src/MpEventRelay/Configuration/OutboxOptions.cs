@@ -1,0 +1,17 @@
+namespace MpEventRelay.Configuration;
+
+/// <summary>The <c>Relay:Outbox</c> section: how deliveries that did not succeed at once are retried.</summary>
+public sealed record OutboxOptions
+{
+    /// <summary>How often due deliveries are looked for. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first retry delay; doubled per attempt, with jitter. Default 2 s.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest delay between two attempts. Default 5 min.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this long without success, a delivery becomes a dead letter. Default 24 h.</summary>
+    public TimeSpan Expiry { get; init; } = TimeSpan.FromHours(24);
+}

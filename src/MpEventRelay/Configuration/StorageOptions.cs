@@ -1,0 +1,17 @@
+namespace MpEventRelay.Configuration;
+
+/// <summary>
+/// The <c>Relay:Storage</c> section. Embedded default: in-memory dedup and a SQLite outbox file, for one replica.
+/// With <see cref="Redis"/> set, replicas share dedup and the outbox through Redis.
+/// </summary>
+public sealed record StorageOptions
+{
+    /// <summary>A StackExchange.Redis configuration string (e.g. <c>redis:6379,password=…</c>); null for none.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>Prefix of every Redis key, so several relays can share one Redis. Default <c>mprelay:</c>.</summary>
+    public string RedisKeyPrefix { get; init; } = "mprelay:";
+
+    /// <summary>The SQLite outbox file (also the spill-over when Redis cannot be reached). Default <c>data/outbox.db</c>.</summary>
+    public string SqlitePath { get; init; } = "data/outbox.db";
+}

@@ -1,0 +1,26 @@
+namespace MpEventRelay.Outbox;
+
+/// <summary>
+/// One delivery waiting in the outbox (or dead). The message is sealed with the account's own key when it has one,
+/// so the store never holds user messages in clear.
+/// </summary>
+internal sealed record OutboxItem
+{
+    public required string Id { get; init; }
+    public required string Account { get; init; }
+    public required string Route { get; init; }
+    public required string Target { get; init; }
+    public required string DedupKey { get; init; }
+
+    /// <summary>The <see cref="Protocol.Messages.EncryptionMode"/> WeChat used, for <c>SameAsInbound</c> targets.</summary>
+    public required int InboundMode { get; init; }
+
+    /// <summary>The sealed message (see <see cref="OutboxPayload"/>).</summary>
+    public required string Payload { get; init; }
+
+    public required long CreatedAtMs { get; init; }
+    public required long ExpiresAtMs { get; init; }
+    public int Attempts { get; init; }
+    public long NextAttemptAtMs { get; init; }
+    public string? LastError { get; init; }
+}

@@ -1,0 +1,33 @@
+using StackExchange.Redis;
+
+namespace MpEventRelay.Storage;
+
+/// <summary>
+/// The shared Redis connection, when <c>Relay:Storage:Redis</c> is set. Connects without aborting when Redis is
+/// down at start-up: the relay starts anyway and the stores fall back (see the README's Reliability section).
+/// </summary>
+internal sealed class RedisConnection : IDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+
+    public RedisConnection(string configuration, string keyPrefix)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        _multiplexer = ConnectionMultiplexer.Connect(options);
+        KeyPrefix = keyPrefix;
+    }
+
+    public string KeyPrefix { get; }
+
+    public IDatabase Database => _multiplexer.GetDatabase();
+
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    public RedisKey Key(string suffix) => KeyPrefix + suffix;
+
+    public void Dispose() => _multiplexer.Dispose();
+}
