@@ -1,6 +1,7 @@
 using MpEventRelay.Admin;
 using MpEventRelay.Health;
 using Serilog;
+using Serilog.Events;
 
 namespace MpEventRelay;
 
@@ -16,7 +17,10 @@ public static class RelayApp
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+            .Enrich.FromLogContext()
+            // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
+            // replaces it, and no configuration can turn it back on.
+            .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning));
         builder.Services.AddMpEventRelay(builder.Configuration);
 
         var app = builder.Build();

@@ -23,15 +23,20 @@ internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider mod
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline(string clusterId, ResilienceOptions options)
     {
         var logger = loggers.CreateLogger<ResilientForwarderHttpClientFactory>();
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = clusterId }
-            .AddRetry(new HttpRetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = clusterId };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                MaxRetryAttempts = options.MaxRetries,
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = false,
-            })
+            });
+        }
+
+        return builder
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 FailureRatio = options.FailureRatio,

@@ -71,6 +71,20 @@ internal sealed class RelayModelBuilder(Func<string, bool> clusterExists)
             errors.Add($"{Root}:MaxBodyBytes", $"{options.MaxBodyBytes} is outside 1 KB..16 MB.", "use 262144.");
         }
 
+        var resilience = options.Resilience;
+        if (resilience.MaxRetries is < 0 or > 10 || resilience.AttemptTimeout <= TimeSpan.Zero || resilience.RetryDelay < TimeSpan.Zero
+            || resilience.FailureRatio is <= 0 or > 1 || resilience.MinimumThroughput < 2
+            || resilience.SamplingDuration < TimeSpan.FromMilliseconds(500) || resilience.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add($"{Root}:Resilience", "has a value out of range (MaxRetries 0-10, AttemptTimeout > 0, FailureRatio in (0, 1], MinimumThroughput >= 2, SamplingDuration and BreakDuration >= 0.5 s).", "use the defaults from appsettings.example.json.");
+        }
+
+        var outbox = options.Outbox;
+        if (outbox.PollInterval <= TimeSpan.Zero || outbox.RetryBaseDelay <= TimeSpan.Zero || outbox.RetryMaxDelay < outbox.RetryBaseDelay || outbox.Expiry <= TimeSpan.Zero)
+        {
+            errors.Add($"{Root}:Outbox", "PollInterval, RetryBaseDelay and Expiry must be positive and RetryMaxDelay at least RetryBaseDelay.", "use PollInterval 00:00:01, RetryBaseDelay 00:00:02, RetryMaxDelay 00:05:00, Expiry 1.00:00:00.");
+        }
+
         if (options.Dedup.Capacity < 1 || options.Dedup.Expiry <= TimeSpan.Zero)
         {
             errors.Add($"{Root}:Dedup", "Capacity and Expiry must be positive.", "use Capacity 100000 and Expiry 00:05:00.");

@@ -20,6 +20,28 @@ internal sealed class RelayConfig
         return this;
     }
 
+    /// <summary>Outbox retries every ~100 ms and expiry after <paramref name="expiry"/>; no HTTP retries, so counts are exact.</summary>
+    public RelayConfig FastRetries(string expiry = "00:01:00") =>
+        Set("Outbox", new JsonObject { ["PollInterval"] = "00:00:00.1", ["RetryBaseDelay"] = "00:00:00.1", ["RetryMaxDelay"] = "00:00:00.4", ["Expiry"] = expiry })
+        .Set("Resilience", new JsonObject { ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:01", ["MinimumThroughput"] = 1000 });
+
+    public RelayConfig SqlitePath(string path, string? redis = null, string? prefix = null)
+    {
+        var storage = new JsonObject { ["SqlitePath"] = path };
+        if (redis is not null)
+        {
+            storage["Redis"] = redis;
+            storage["RedisKeyPrefix"] = prefix ?? $"test-{Guid.NewGuid():N}:";
+        }
+
+        return Set("Storage", storage);
+    }
+
+    public RelayConfig Redis(string configuration, string prefix) =>
+        SqlitePath(Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N") + ".db"), configuration, prefix);
+
+    public RelayConfig AdminKey(string key) => Set("Admin", new JsonObject { ["Key"] = key });
+
     public RelayConfig Account(string name, string path, JsonObject targets, JsonArray routes, bool requireEncryption = false, string token = Keys.AccountToken, string key = Keys.AccountKey, string appId = Keys.AppId)
     {
         _relay["Accounts"]![name] = new JsonObject

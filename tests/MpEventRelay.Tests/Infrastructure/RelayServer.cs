@@ -25,14 +25,14 @@ internal sealed class RelayServer : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseAddress, path);
 
-    public static async Task<RelayServer> StartAsync(string configurationJson, Action<IServiceCollection>? services = null)
+    public static async Task<RelayServer> StartAsync(string configurationJson, Action<IServiceCollection>? services = null, string logLevel = "Warning")
     {
         var app = RelayApp.Create(["--urls=http://127.0.0.1:0"], builder =>
         {
             // Only the test's configuration: not the demo defaults copied next to the test assembly.
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(configurationJson)));
-            builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", "Warning")]);
+            builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", logLevel)]);
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();

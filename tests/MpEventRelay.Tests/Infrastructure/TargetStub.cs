@@ -17,47 +17,59 @@ internal sealed class TargetStub : IDisposable
 {
     private readonly WireMockServer _server;
     private readonly ConcurrentQueue<ReceivedPush> _received = new();
+    private readonly ConcurrentQueue<ReceivedPush> _accepted = new();
+    private long _delayTicks;
     private volatile Func<ReceivedPush, (int Status, byte[] Body)> _answer = _ => (200, "success"u8.ToArray());
 
-    public TargetStub(string path = "/wx")
+    public TargetStub(string path = "/wx", int? port = null)
     {
-        _server = WireMockServer.Start();
+        _server = port is null ? WireMockServer.Start() : WireMockServer.Start(port.Value);
         Path = path;
-        Map(TimeSpan.Zero);
+        Map();
     }
 
     public string Path { get; }
 
     public string Address => _server.Urls[0] + Path;
 
+    /// <summary>Every push that arrived, whatever the stub answered.</summary>
     public IReadOnlyList<ReceivedPush> Received => _received.ToArray();
+
+    /// <summary>The pushes the stub answered with a 2xx: the ones delivered.</summary>
+    public IReadOnlyList<ReceivedPush> Accepted => _accepted.ToArray();
 
     /// <summary>Answers every push with <paramref name="answer"/>.</summary>
     public void AnswerWith(Func<ReceivedPush, (int Status, byte[] Body)> answer) => _answer = answer;
 
-    /// <summary>Answers after <paramref name="delay"/> (a slow or hung target), without blocking a thread.</summary>
-    public void Delay(TimeSpan delay)
-    {
-        _server.Reset();
-        Map(delay);
-    }
+    /// <summary>Answers after <paramref name="delay"/> (a slow or hung target), without blocking a thread; arrivals are recorded at once.</summary>
+    public void Delay(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, delay.Ticks);
 
     public void Dispose() => _server.Stop();
 
-    private void Map(TimeSpan delay)
+    private void Map()
     {
-        var response = Response.Create().WithCallback(request =>
-        {
-            var push = Record(request);
-            var (status, body) = _answer(push);
-            return new ResponseMessage
-            {
-                StatusCode = status,
-                BodyData = new BodyData { BodyAsBytes = body, DetectedBodyType = BodyType.Bytes },
-            };
-        });
         _server.Given(Request.Create().WithPath(Path).UsingPost())
-            .RespondWith(delay > TimeSpan.Zero ? response.WithDelay(delay) : response);
+            .RespondWith(Response.Create().WithCallback(async request =>
+            {
+                var push = Record(request);
+                var delay = Interlocked.Read(ref _delayTicks);
+                if (delay > 0)
+                {
+                    await Task.Delay(TimeSpan.FromTicks(delay));
+                }
+
+                var (status, body) = _answer(push);
+                if (status is >= 200 and < 300)
+                {
+                    _accepted.Enqueue(push);
+                }
+
+                return (WireMock.IResponseMessage)new ResponseMessage
+                {
+                    StatusCode = status,
+                    BodyData = new BodyData { BodyAsBytes = body, DetectedBodyType = BodyType.Bytes },
+                };
+            }));
     }
 
     private ReceivedPush Record(WireMock.IRequestMessage request)
