@@ -8,6 +8,7 @@ using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Relay;
 
+[Collection(TimingCollection.Name)]
 public sealed class AccountsAndDeadlineTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 
 namespace MpEventRelay.Tests.Reliability;
 
+[Collection(TimingCollection.Name)]
 public sealed class HungTargetTests(ITestOutputHelper output)
 {
     [Fact]
