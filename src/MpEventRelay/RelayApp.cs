@@ -29,6 +29,7 @@ public static class RelayApp
         app.UseMpEventRelay();
         app.MapRelayHealth();
         app.MapRelayAdmin();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapReverseProxy();
         return app;
     }

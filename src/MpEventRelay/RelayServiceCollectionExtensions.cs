@@ -5,6 +5,9 @@ using MpEventRelay.Forwarding;
 using MpEventRelay.Health;
 using MpEventRelay.Inbound;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
 using MpEventRelay.Storage;
@@ -30,6 +33,15 @@ public static class RelayServiceCollectionExtensions
         // Registered before AddReverseProxy, which only adds its own factory when none is there.
         services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        var fromFile = services.Last(d => d.ServiceType == typeof(Yarp.ReverseProxy.Configuration.IProxyConfigProvider));
+        services.Remove(fromFile);
+        services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(sp => new LastGoodProxyConfigProvider(
+            (Yarp.ReverseProxy.Configuration.IProxyConfigProvider)(fromFile.ImplementationInstance ?? fromFile.ImplementationFactory!(sp)),
+            configuration,
+            sp.GetRequiredService<ILogger<LastGoodProxyConfigProvider>>()));
+
+        services.AddSingleton<RelayMetrics>();
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
 
         services.AddHealthChecks()
             .AddCheck<ConfigurationHealthCheck>("configuration", tags: [HealthEndpoints.ReadyTag])
@@ -65,7 +77,9 @@ public static class RelayServiceCollectionExtensions
     /// <summary>Validates the configuration now (failing start-up with every error) and serves the accounts' paths.</summary>
     public static IApplicationBuilder UseMpEventRelay(this IApplicationBuilder app)
     {
-        _ = app.ApplicationServices.GetRequiredService<RelayModelProvider>();
+        var models = app.ApplicationServices.GetRequiredService<RelayModelProvider>();
+        var metrics = app.ApplicationServices.GetRequiredService<RelayMetrics>();
+        models.ReloadRefused += _ => metrics.ReloadRefused();
         return app.UseMiddleware<WeChatAccountMiddleware>();
     }
 }

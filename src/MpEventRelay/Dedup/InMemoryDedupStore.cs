@@ -9,7 +9,7 @@ namespace MpEventRelay.Dedup;
 /// (<see cref="DedupOptions.Expiry"/>). Over capacity, expired entries go first, then the oldest finished ones;
 /// attempts in flight are never evicted.
 /// </summary>
-internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider time) : IDedupStore
+internal sealed class InMemoryDedupStore(RelayModelProvider models, Observability.RelayMetrics metrics, TimeProvider time) : IDedupStore
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _trimLock = new();
@@ -26,6 +26,7 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, TimeProvider
             {
                 if (time.GetElapsedTime(existing.Started, now) < expiry || !existing.Answer.IsCompleted)
                 {
+                    metrics.DedupHit();
                     return existing.Answer;
                 }
 

@@ -14,6 +14,7 @@ internal sealed partial class RedisDedupStore(
     InMemoryDedupStore local,
     RedisConnection redis,
     RelayModelProvider models,
+    Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<RedisDedupStore> logger) : IDedupStore
 {
@@ -48,6 +49,7 @@ internal sealed partial class RedisDedupStore(
 
             if (value.HasValue && value != Pending)
             {
+                metrics.DedupHit();
                 return Decode(value);
             }
 

@@ -10,7 +10,7 @@ namespace MpEventRelay.Forwarding;
 /// YARP's client factory, with each cluster's handler wrapped in its own Polly pipeline (retry of transient failures,
 /// circuit breaker, per-attempt timeout), so a dead target costs microseconds once its circuit is open.
 /// </summary>
-internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider models, TimeProvider time, ILoggerFactory loggers)
+internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider models, Observability.RelayMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     : ForwarderHttpClientFactory
 {
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler)
@@ -23,6 +23,7 @@ internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider mod
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline(string clusterId, ResilienceOptions options)
     {
         var logger = loggers.CreateLogger<ResilientForwarderHttpClientFactory>();
+        metrics.CircuitChanged(clusterId, 0);
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = clusterId };
         if (options.MaxRetries > 0)
         {
@@ -45,11 +46,18 @@ internal sealed class ResilientForwarderHttpClientFactory(RelayModelProvider mod
                 BreakDuration = options.BreakDuration,
                 OnOpened = args =>
                 {
+                    metrics.CircuitChanged(clusterId, 2);
                     logger.LogWarning("Circuit opened for cluster {Cluster} for {BreakDuration}", clusterId, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    metrics.CircuitChanged(clusterId, 1);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
+                    metrics.CircuitChanged(clusterId, 0);
                     logger.LogInformation("Circuit closed for cluster {Cluster}", clusterId);
                     return ValueTask.CompletedTask;
                 },

@@ -20,6 +20,7 @@ internal sealed class TargetSender(
     IProxyStateLookup proxyState,
     IEnumerable<ILoadBalancingPolicy> policies,
     RelayModelProvider models,
+    Observability.RelayMetrics metrics,
     TimeProvider time)
 {
     /// <summary>The header that carries the dedup key, so receivers can be idempotent too.</summary>
@@ -29,6 +30,14 @@ internal sealed class TargetSender(
     private readonly Dictionary<string, ILoadBalancingPolicy> _policies = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
     public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, string dedupKey, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var result = await SendOnceAsync(target, push, dedupKey, cancellationToken).ConfigureAwait(false);
+        metrics.TargetCalled(target.ClusterId, result.Delivered, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<DeliveryResult> SendOnceAsync(TargetModel target, InboundPush push, string dedupKey, CancellationToken cancellationToken)
     {
         if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
         {

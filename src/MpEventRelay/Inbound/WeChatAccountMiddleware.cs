@@ -17,6 +17,7 @@ internal sealed partial class WeChatAccountMiddleware(
     RequestDelegate next,
     RelayModelProvider models,
     PushRelay relay,
+    Observability.RelayMetrics metrics,
     TimeProvider time,
     IDiagnosticContext diagnostics,
     ILogger<WeChatAccountMiddleware> logger)
@@ -135,6 +136,7 @@ internal sealed partial class WeChatAccountMiddleware(
         catch (TimeoutException)
         {
             LogDeadlineMissed(account.Name, route?.Name, options.Deadline);
+            metrics.DeadlineMissed(account.Name);
             await relay.EnsureDurableAsync(key).ConfigureAwait(false);
             answer = Dedup.RelayAnswer.Success("deadline-missed");
         }
@@ -145,6 +147,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
         diagnostics.Set("Outcome", answer.Outcome);
         await WriteReplyAsync(context, account, push, query, answer.ReplyXml).ConfigureAwait(false);
+        metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Outcome, time.GetElapsedTime(started));
     }
 
     private Task WriteReplyAsync(HttpContext context, AccountModel account, InboundPush push, PushQuery query, byte[]? replyXml)

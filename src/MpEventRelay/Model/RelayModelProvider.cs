@@ -26,6 +26,9 @@ internal sealed class RelayModelProvider : IDisposable
     /// <summary>The model in force now. Read it once per request: a reload swaps it whole.</summary>
     public RelayModel Current => _current;
 
+    /// <summary>Raised when a reload is refused, with its problems.</summary>
+    public event Action<IReadOnlyList<string>>? ReloadRefused;
+
     /// <summary>Raised after a good reload.</summary>
     public event Action<RelayModel>? Reloaded;
 
@@ -52,6 +55,7 @@ internal sealed class RelayModelProvider : IDisposable
         if (model is null)
         {
             LastReloadErrors = errors.All;
+            ReloadRefused?.Invoke(errors.All);
             _logger.LogError("Configuration reload refused; the last good configuration stays in force. Problems: {Problems}", errors.All);
             return;
         }

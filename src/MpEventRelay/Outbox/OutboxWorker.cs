@@ -13,6 +13,7 @@ internal sealed partial class OutboxWorker(
     DeliveryOutbox outbox,
     TargetSender sender,
     RelayModelProvider models,
+    Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
@@ -59,7 +60,20 @@ internal sealed partial class OutboxWorker(
         }
 
         await Task.WhenAll(due.Select(item => DeliverAsync(new OutboxRecord(store, item)))).ConfigureAwait(false);
+        await ObserveAsync(store, stoppingToken).ConfigureAwait(false);
         return due.Count == BatchSize;
+    }
+
+    private async Task ObserveAsync(IOutboxStore store, CancellationToken stoppingToken)
+    {
+        try
+        {
+            metrics.OutboxObserved(store.Name, await store.StatsAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogClaimFailed(store.Name, e.GetType().Name, e.Message);
+        }
     }
 
     private async Task DeliverAsync(OutboxRecord record)

@@ -25,13 +25,20 @@ internal sealed class RelayServer : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseAddress, path);
 
-    public static async Task<RelayServer> StartAsync(string configurationJson, Action<IServiceCollection>? services = null, string logLevel = "Warning")
+    public static Task<RelayServer> StartAsync(string configurationJson, Action<IServiceCollection>? services = null, string logLevel = "Warning") =>
+        StartAsync(configuration => configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(configurationJson))), services, logLevel);
+
+    /// <summary>Starts the relay on a configuration file it watches, as in production (hot reload).</summary>
+    public static Task<RelayServer> StartFromFileAsync(string path, Action<IServiceCollection>? services = null) =>
+        StartAsync(configuration => configuration.AddJsonFile(path, optional: false, reloadOnChange: true), services, "Warning");
+
+    private static async Task<RelayServer> StartAsync(Action<IConfigurationBuilder> source, Action<IServiceCollection>? services, string logLevel)
     {
         var app = RelayApp.Create(["--urls=http://127.0.0.1:0"], builder =>
         {
             // Only the test's configuration: not the demo defaults copied next to the test assembly.
             builder.Configuration.Sources.Clear();
-            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(configurationJson)));
+            source(builder.Configuration);
             builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", logLevel)]);
             services?.Invoke(builder.Services);
         });

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MpEventRelay.Cli.Commands;
+
+/// <summary><c>mprelay dead-letters list | replay</c>: against the relay's admin endpoint.</summary>
+internal static class DeadLettersCommand
+{
+    public static Command Create(HttpClient http)
+    {
+        var command = new Command("dead-letters", "List or replay the deliveries that expired (needs the relay's Relay:Admin:Key).");
+        command.Subcommands.Add(List(http));
+        command.Subcommands.Add(Replay(http));
+        return command;
+    }
+
+    private static Command List(HttpClient http)
+    {
+        var url = CommonOptions.Url("The relay's base URL, e.g. http://127.0.0.1:8080.");
+        var adminKey = AdminKey();
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List dead letters: id, target, attempts, last error.") { url, adminKey, json };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var output = new CliOutput(parse, parse.GetValue(json));
+            using var response = await SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
+            if (response is null)
+            {
+                return ExitCodes.Unreachable;
+            }
+
+            var letters = await response.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? [];
+            output.Result(letters, o =>
+            {
+                o.WriteLine($"{letters.Length} dead letter(s)");
+                foreach (var letter in letters)
+                {
+                    o.WriteLine($"  {letter.GetProperty("id")}  {letter.GetProperty("account")}/{letter.GetProperty("route")} → {letter.GetProperty("target")}  attempts {letter.GetProperty("attempts")}  created {letter.GetProperty("createdAt")}  last error: {letter.GetProperty("lastError")}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Replay(HttpClient http)
+    {
+        var url = CommonOptions.Url("The relay's base URL, e.g. http://127.0.0.1:8080.");
+        var adminKey = AdminKey();
+        var id = new Option<string[]>("--id") { Description = "The dead letter(s) to send again; 'all' for every one listed.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var json = CommonOptions.Json();
+        var command = new Command("replay", "Send dead letters again (they go back to the outbox, due now).") { url, adminKey, id, json };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var output = new CliOutput(parse, parse.GetValue(json));
+            var ids = parse.GetValue(id)!.ToList();
+            if (ids is ["all"])
+            {
+                using var list = await SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
+                if (list is null)
+                {
+                    return ExitCodes.Unreachable;
+                }
+
+                ids = (await list.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? []).Select(l => l.GetProperty("id").GetString()!).ToList();
+            }
+
+            var results = new List<object>();
+            var allReplayed = true;
+            foreach (var one in ids)
+            {
+                using var response = await SendAsync(http, HttpMethod.Post, parse.GetValue(url)!, $"/admin/dead-letters/{Uri.EscapeDataString(one)}/replay", parse.GetValue(adminKey)!, output, cancellation, acceptNotFound: true);
+                if (response is null)
+                {
+                    return ExitCodes.Unreachable;
+                }
+
+                var replayed = response.IsSuccessStatusCode;
+                allReplayed &= replayed;
+                results.Add(new { id = one, replayed });
+            }
+
+            output.Result(results, o =>
+            {
+                o.WriteLine($"{results.Count} replay(s) requested");
+                foreach (dynamic r in results)
+                {
+                    o.WriteLine($"  {r.id}: {(r.replayed ? "replayed" : "not found")}");
+                }
+            });
+            return allReplayed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    private static Option<string> AdminKey() => new("--admin-key") { Description = "The relay's Relay:Admin:Key (or set MPRELAY_ADMIN_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MPRELAY_ADMIN_KEY") ?? string.Empty };
+
+    private static async Task<HttpResponseMessage?> SendAsync(HttpClient http, HttpMethod method, string baseUrl, string path, string adminKey, CliOutput output, CancellationToken cancellation, bool acceptNotFound = false)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var root))
+        {
+            output.Error.WriteLine("--url must be an absolute URL.");
+            return null;
+        }
+
+        using var request = new HttpRequestMessage(method, new Uri(root, path));
+        request.Headers.Add("X-Admin-Key", adminKey);
+        try
+        {
+            var response = await http.SendAsync(request, cancellation);
+            if (response.IsSuccessStatusCode || (acceptNotFound && response.StatusCode == System.Net.HttpStatusCode.NotFound && path.EndsWith("/replay", StringComparison.Ordinal)))
+            {
+                return response;
+            }
+
+            output.Error.WriteLine($"{method} {path}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}".TrimEnd());
+            response.Dispose();
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            output.Error.WriteLine($"Could not reach {root}: {e.Message}");
+            return null;
+        }
+    }
+}

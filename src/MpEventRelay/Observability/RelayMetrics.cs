@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MpEventRelay.Outbox;
+using Yarp.ReverseProxy;
+
+namespace MpEventRelay.Observability;
+
+/// <summary>
+/// The relay's metrics (meter <c>MpEventRelay</c>), exported in Prometheus format on <c>/metrics</c>: pushes by
+/// account/route/outcome, latency per route and per target, deadline misses, dedup hits, outbox depth and age,
+/// circuit state and YARP's destination health.
+/// </summary>
+internal sealed class RelayMetrics : IDisposable
+{
+    public const string MeterName = "MpEventRelay";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _pushes;
+    private readonly Histogram<double> _pushDuration;
+    private readonly Histogram<double> _targetDuration;
+    private readonly Counter<long> _deadlineMisses;
+    private readonly Counter<long> _dedupHits;
+    private readonly Counter<long> _reloadFailures;
+    private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
+    private readonly ConcurrentDictionary<string, int> _circuits = new();
+    private readonly TimeProvider _time;
+
+    public RelayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
+    {
+        _time = time;
+        _meter = meters.Create(MeterName);
+        _pushes = _meter.CreateCounter<long>("mprelay.pushes", description: "Pushes answered, by account, route and outcome.");
+        _pushDuration = _meter.CreateHistogram<double>("mprelay.push.duration", "s", "Time to answer WeChat, by account and route.");
+        _targetDuration = _meter.CreateHistogram<double>("mprelay.target.duration", "s", "Time of a delivery to a target, by target and result.");
+        _deadlineMisses = _meter.CreateCounter<long>("mprelay.deadline.misses", description: "Pushes answered 'success' because the replier missed the deadline.");
+        _dedupHits = _meter.CreateCounter<long>("mprelay.dedup.hits", description: "WeChat retries and duplicates answered from the first attempt.");
+        _reloadFailures = _meter.CreateCounter<long>("mprelay.config.reload.failures", description: "Configuration reloads refused.");
+        _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
+        _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
+        _meter.CreateObservableGauge("mprelay.outbox.oldest.age", () => OldestAges(), "s", "Age of the oldest pending delivery.");
+        _meter.CreateObservableGauge("mprelay.circuit.state", () => _circuits.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("cluster", c.Key))), description: "Per target cluster: 0 closed, 1 half-open, 2 open.");
+        _meter.CreateObservableGauge("mprelay.destination.healthy", () => DestinationHealthOf(services.GetRequiredService<IProxyStateLookup>()), description: "YARP's view of each destination: 1 healthy or unknown, 0 unhealthy.");
+    }
+
+    public void PushAnswered(string account, string route, string outcome, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "account", account }, { "route", route } };
+        _pushDuration.Record(elapsed.TotalSeconds, tags);
+        tags.Add("outcome", outcome);
+        _pushes.Add(1, tags);
+    }
+
+    public void TargetCalled(string cluster, bool delivered, TimeSpan elapsed) =>
+        _targetDuration.Record(elapsed.TotalSeconds, new TagList { { "target", cluster }, { "result", delivered ? "delivered" : "failed" } });
+
+    public void DeadlineMissed(string account) => _deadlineMisses.Add(1, new KeyValuePair<string, object?>("account", account));
+
+    public void DedupHit() => _dedupHits.Add(1);
+
+    public void ReloadRefused() => _reloadFailures.Add(1);
+
+    public void OutboxObserved(string store, OutboxStats stats) => _outbox[store] = stats;
+
+    /// <summary>0 closed, 1 half-open, 2 open.</summary>
+    public void CircuitChanged(string cluster, int state) => _circuits[cluster] = state;
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<double>> OldestAges()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (store, stats) in _outbox)
+        {
+            yield return new Measurement<double>(stats.OldestPendingCreatedAtMs is { } oldest ? (now - oldest) / 1000.0 : 0, new KeyValuePair<string, object?>("store", store));
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> DestinationHealthOf(IProxyStateLookup proxyState)
+    {
+        foreach (var cluster in proxyState.GetClusters())
+        {
+            foreach (var (name, destination) in cluster.Destinations)
+            {
+                var health = destination.Health;
+                var unhealthy = health.Active == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy || health.Passive == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy;
+                yield return new Measurement<int>(unhealthy ? 0 : 1, new KeyValuePair<string, object?>("cluster", cluster.ClusterId), new KeyValuePair<string, object?>("destination", name));
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using MpEventRelay.Cli;
+using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Tests.Infrastructure;
+
+namespace MpEventRelay.Tests.Operations;
+
+/// <summary>Every <c>mprelay</c> command against a running relay.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private const string AdminKey = "cli-admin-key";
+    private readonly TargetStub _idaas = new();
+    private readonly TargetStub _bot = new();
+    private RelayServer _relay = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bot.AnswerWith(push =>
+        {
+            var message = push.Open(Keys.Bot).Message;
+            return message.Content == "please fail" ? (500, "broken"u8.ToArray()) : (200, ReplyWriter.Text(message, "bot says hi", 1714112446));
+        });
+        _relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(_idaas, _bot).FastRetries(expiry: "00:00:01").AdminKey(AdminKey).ToJson());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        _idaas.Dispose();
+        _bot.Dispose();
+    }
+
+    [Fact]
+    public async Task Simulate_plays_WeChat_and_prints_the_decrypted_reply()
+    {
+        var (code, output, _) = await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--kind", "text", "--content", "hi");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("HTTP 200", output, StringComparison.Ordinal);
+        Assert.Contains("bot says hi", output, StringComparison.Ordinal);
+        Assert.Contains("encrypted, verified", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_three_retries_in_json_reach_the_IDaaS_once()
+    {
+        var (code, output, _) = await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--kind", "follow-qr", "--scene", "login_cli", "--times", "3", "--mode", "compatible", "--json");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var document = JsonDocument.Parse(output).RootElement;
+        Assert.True(document.GetProperty("ok").GetBoolean());
+        Assert.Equal(3, document.GetProperty("tries").GetArrayLength());
+        Assert.Equal("login_cli", Assert.Single(_idaas.Received).Open(Keys.Idaas).Message.Scene);
+    }
+
+    [Fact]
+    public async Task Simulate_with_the_wrong_token_fails_with_exit_code_1()
+    {
+        var (code, output, _) = await Run("simulate", "--url", Main, "--token", "wrongToken", "--mode", "plain", "--kind", "click");
+
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        Assert.Contains("HTTP 401", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_url_passes_with_the_accounts_token_only()
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("verify-url", "--url", Main, "--token", Keys.AccountToken)).Code);
+        Assert.Equal(ExitCodes.CheckFailed, (await Run("verify-url", "--url", Main, "--token", Keys.BotToken)).Code);
+        Assert.Equal(ExitCodes.Unreachable, (await Run("verify-url", "--url", $"http://127.0.0.1:{RedisServer.FreePort()}/x", "--token", "abc")).Code);
+    }
+
+    [Fact]
+    public async Task Check_config_lists_every_problem_and_accepts_the_example()
+    {
+        var example = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "appsettings.example.json");
+        var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(broken, """{ "Relay": { "Accounts": { "main": { "Path": "x", "Token": "t", "Routes": [ { "Target": "nobody" } ] } } } }""");
+
+        var valid = await Run("check-config", "--file", example);
+        var invalid = await Run("check-config", "--file", broken, "--json");
+        var missing = await Run("check-config", "--file", "/nonexistent/appsettings.json");
+
+        Assert.Equal(ExitCodes.Ok, valid.Code);
+        Assert.Contains("promo-qr → login → everything-else", valid.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.CheckFailed, invalid.Code);
+        var problems = JsonDocument.Parse(invalid.Output).RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Contains(problems, p => p.StartsWith("Relay:Accounts:main:Path:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Relay:Accounts:main:Routes:0:Target:", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.Usage, missing.Code);
+    }
+
+    [Fact]
+    public async Task Dead_letters_can_be_listed_and_replayed()
+    {
+        await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--content", "please fail");
+        string output = string.Empty;
+        Assert.True(await Eventually.TrueAsync(() => (output = Run("dead-letters", "list", "--url", _relay.BaseAddress.ToString(), "--admin-key", AdminKey).Result.Output).StartsWith("1 dead letter", StringComparison.Ordinal)));
+        Assert.Contains("→ bot", output, StringComparison.Ordinal);
+
+        _bot.AnswerWith(_ => (200, "success"u8.ToArray()));
+        var replay = await Run("dead-letters", "replay", "--url", _relay.BaseAddress.ToString(), "--admin-key", AdminKey, "--id", "all");
+
+        Assert.Equal(ExitCodes.Ok, replay.Code);
+        Assert.True(await Eventually.TrueAsync(() => _bot.Accepted.Count == 1));
+        Assert.Equal(ExitCodes.Unreachable, (await Run("dead-letters", "list", "--url", _relay.BaseAddress.ToString(), "--admin-key", "wrong")).Code);
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_with_2_and_help_with_0()
+    {
+        Assert.Equal(ExitCodes.Usage, (await Run("simulate")).Code);
+        Assert.Equal(ExitCodes.Usage, (await Run("simulate", "--url", Main, "--token", "t", "--kind", "dance")).Code);
+        var help = await Run("--help");
+        Assert.Equal(ExitCodes.Ok, help.Code);
+        Assert.Contains("dead-letters", help.Output, StringComparison.Ordinal);
+    }
+
+    private string Main => _relay.Url("/wechat/main").ToString();
+
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
