@@ -25,7 +25,7 @@ public static class RelayApp
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options =>
-            options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms (account {Account}, route {Route}, target {Target}, outcome {Outcome})");
+            options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms");
         app.UseMpEventRelay();
         app.MapRelayHealth();
         app.MapRelayAdmin();

@@ -14,7 +14,10 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _trimLock = new();
 
-    public int Count => _entries.Count;
+    // ConcurrentDictionary.Count takes every bucket lock: far too dear to ask on each push, so the store counts itself.
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work)
     {
@@ -30,13 +33,14 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
                     return existing.Answer;
                 }
 
-                _entries.TryRemove(new KeyValuePair<string, Entry>(key, existing));
+                Remove(key, existing);
                 continue;
             }
 
             var mine = new Entry(now);
             if (_entries.TryAdd(key, mine))
             {
+                Interlocked.Increment(ref _count);
                 TrimIfFull(now, expiry);
                 mine.Start(work);
                 return mine.Answer;
@@ -47,7 +51,7 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
     private void TrimIfFull(long now, TimeSpan expiry)
     {
         var capacity = models.Current.Options.Dedup.Capacity;
-        if (_entries.Count <= capacity || !_trimLock.TryEnter())
+        if (Count <= capacity || !_trimLock.TryEnter())
         {
             return;
         }
@@ -58,22 +62,30 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
             {
                 if (entry.Answer.IsCompleted && time.GetElapsedTime(entry.Started, now) >= expiry)
                 {
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                    Remove(key, entry);
                 }
             }
 
-            var excess = _entries.Count - (capacity * 9 / 10);
+            var excess = Count - (capacity * 9 / 10);
             if (excess > 0)
             {
                 foreach (var (key, entry) in _entries.Where(e => e.Value.Answer.IsCompleted).OrderBy(e => e.Value.Started).Take(excess).ToList())
                 {
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                    Remove(key, entry);
                 }
             }
         }
         finally
         {
             _trimLock.Exit();
+        }
+    }
+
+    private void Remove(string key, Entry entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
+        {
+            Interlocked.Decrement(ref _count);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using MpEventRelay.Model;
@@ -104,25 +105,24 @@ internal sealed class TargetSender(
 
     private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > maxBytes)
+        if (content.Headers.ContentLength is { } length)
         {
-            return null;
+            // The usual case: the length is known, so the answer is read into one array of exactly that size.
+            return length > maxBytes ? null : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new MemoryStream();
-        var chunk = new byte[8192];
+        var buffer = new ArrayBufferWriter<byte>(1024);
         int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await stream.ReadAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > maxBytes)
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
             {
                 return null;
             }
-
-            buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 }

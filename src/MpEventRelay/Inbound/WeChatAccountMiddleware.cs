@@ -27,7 +27,6 @@ internal sealed partial class WeChatAccountMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var model = models.Current;
-        SetLogDefaults();
         var account = model.FindAccount(context.Request.Path.Value ?? "/");
         if (account is null)
         {
@@ -35,7 +34,6 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
-        diagnostics.Set("Account", account.Name);
         if (HttpMethods.IsGet(context.Request.Method))
         {
             await VerifyUrlAsync(context, account).ConfigureAwait(false);
@@ -51,15 +49,6 @@ internal sealed partial class WeChatAccountMiddleware(
         }
     }
 
-    // The request log line names these for every request; "-" where a request never reaches that step.
-    private void SetLogDefaults()
-    {
-        diagnostics.Set("Account", "-");
-        diagnostics.Set("Route", "-");
-        diagnostics.Set("Target", "-");
-        diagnostics.Set("Outcome", "-");
-    }
-
     private async Task VerifyUrlAsync(HttpContext context, AccountModel account)
     {
         var query = QueryReader.Read(context.Request.Query);
@@ -69,7 +58,7 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
-        diagnostics.Set("Outcome", "verified");
+        SetLogContext(account, null, "verified");
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync(query.EchoStr).ConfigureAwait(false);
     }
@@ -120,10 +109,6 @@ internal sealed partial class WeChatAccountMiddleware(
         }
 
         var route = account.Route(push.Message);
-        diagnostics.Set("Route", route?.Name ?? "-");
-        diagnostics.Set("Target", route?.Target.Name ?? "-");
-        diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
-        diagnostics.Set("MsgType", push.Message.MsgType);
 
         var key = Dedup.DedupKey.For(account.AppId, push.Message);
         var answerTask = relay.RelayAsync(account, route, push, key);
@@ -145,7 +130,8 @@ internal sealed partial class WeChatAccountMiddleware(
             return; // WeChat hung up; the delivery goes on and a retry will get its answer.
         }
 
-        diagnostics.Set("Outcome", answer.Outcome);
+        SetLogContext(account, route, answer.Outcome);
+        diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         await WriteReplyAsync(context, account, push, query, answer.ReplyXml).ConfigureAwait(false);
         metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Outcome, time.GetElapsedTime(started));
     }
@@ -166,9 +152,13 @@ internal sealed partial class WeChatAccountMiddleware(
         return response.Body.WriteAsync(payload).AsTask();
     }
 
+    // One property for the request log line (account, route, target, outcome), set once: each Set takes a lock.
+    private void SetLogContext(AccountModel account, RouteModel? route, string outcome) =>
+        diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.Target.Name ?? "-", outcome).ToString());
+
     private Task RejectAsync(HttpContext context, AccountModel account, Rejection rejection)
     {
-        diagnostics.Set("Outcome", "rejected");
+        SetLogContext(account, null, "rejected");
         LogRejected(account.Name, context.Connection.RemoteIpAddress?.ToString() ?? "-", rejection.StatusCode, rejection.Reason);
         return rejection.WriteAsync(context.Response);
     }

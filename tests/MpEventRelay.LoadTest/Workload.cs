@@ -1,0 +1,75 @@
+using System.Text;
+using MpEventRelay.Protocol;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol.Simulation;
+
+namespace MpEventRelay.LoadTest;
+
+/// <summary>
+/// Distinct, validly signed, secure-mode pushes with fresh timestamps and unique users and MsgIds (so neither the
+/// clock-skew window nor dedup short-circuits them): 20 % login events (to the IDaaS target), 80 % texts and clicks.
+/// </summary>
+internal sealed class Workload
+{
+    public const string AppId = "wxload000000000";
+    public const string Token = "loadAccountToken";
+    public const string Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string TargetToken = "loadTargetToken";
+    public const string TargetKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+    private Workload(IReadOnlyList<(string PathAndQuery, byte[] Body)> requests) => Requests = requests;
+
+    public IReadOnlyList<(string PathAndQuery, byte[] Body)> Requests { get; }
+
+    public static Workload Generate(int count, string runId)
+    {
+        var keys = new WeChatKeys(Token, new WeChatCryptor(AppId, Key));
+        var timestamp = WeChatClock.Timestamp(TimeProvider.System);
+        var content = string.Concat(Enumerable.Repeat("你好 hello ", 20));
+        var requests = new (string, byte[])[count];
+        Parallel.For(0, count, i =>
+        {
+            var builder = new PushMessageBuilder("gh_load00000000", $"oLoad{runId}{i:D10}", WeChatClock.UnixSeconds(TimeProvider.System));
+            var message = (i % 10) switch
+            {
+                0 => builder.Subscribe($"login_{i}"),
+                1 => builder.Scan($"login_{i}"),
+                2 => builder.Click($"MENU_{i % 7}"),
+                _ => builder.Text(content, (long.Parse(runId, System.Globalization.CultureInfo.InvariantCulture) * 100_000_000) + i),
+            };
+            var push = PushWriter.Write(PushMessage.Parse(message), keys, EncryptionMode.Secure, timestamp, WeChatClock.Nonce());
+            requests[i] = ("/wechat/main?" + push.QueryString, push.Body);
+        });
+        return new Workload(requests);
+    }
+
+    /// <summary>The relay's configuration: Mode Two, both targets on the load target, no mirrors (one delivery per push, as the baseline).</summary>
+    public static string RelayConfiguration(string targetBase, string sqlitePath) => $$"""
+        {
+          "Serilog": { "MinimumLevel": { "Default": "Warning" }, "WriteTo": [ { "Name": "Console" } ] },
+          "Relay": {
+            "Storage": { "SqlitePath": "{{sqlitePath}}" },
+            "Accounts": {
+              "main": {
+                "Path": "/wechat/main", "AppId": "{{AppId}}", "Token": "{{Token}}", "EncodingAESKey": "{{Key}}",
+                "Targets": {
+                  "idaas": { "Cluster": "idaas", "Token": "{{TargetToken}}", "EncodingAESKey": "{{TargetKey}}", "Encryption": "Secure" },
+                  "bot": { "Cluster": "bot", "Token": "{{TargetToken}}", "EncodingAESKey": "{{TargetKey}}", "Encryption": "SameAsInbound" }
+                },
+                "Routes": [
+                  { "Name": "login", "Match": { "MsgType": "event", "Event": [ "subscribe", "SCAN" ] }, "Target": "idaas" },
+                  { "Name": "everything-else", "Target": "bot" }
+                ]
+              }
+            }
+          },
+          "ReverseProxy": { "Clusters": {
+            "idaas": { "Destinations": { "d": { "Address": "{{targetBase}}/api/v1/callback/wechatmpqr/idp" } } },
+            "bot": { "Destinations": { "d": { "Address": "{{targetBase}}/wx" } } }
+          } }
+        }
+        """;
+
+    public static string Describe(byte[] body) => Encoding.UTF8.GetString(body);
+}
