@@ -61,9 +61,22 @@ var results = new List<LoadResult>
     await Phase(proxy, () => load.RunFixedRateAsync($"baseline YARP, {rate}/s", proxyUrl, slices.Take(rate * seconds), rate, TimeSpan.FromSeconds(seconds))),
     await Phase(relay, () => load.RunFixedRateAsync($"relay, {rate}/s", relayUrl, slices.Take(rate * seconds), rate, TimeSpan.FromSeconds(seconds))),
 };
+var rssSeries = new List<string>();
 if (soak > 0)
 {
+    // RSS every 5 s during the soak: flat once the dedup cache has reached its capacity, or growing.
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            rssSeries.Add($"{relay.RssBytes() / 1048576.0:0}");
+            await Task.Delay(TimeSpan.FromSeconds(5), sampling.Token).ContinueWith(_ => { });
+        }
+    });
     results.Add(await Phase(relay, () => load.RunClosedAsync($"relay, soak of {soak:N0}", relayUrl, slices.Take(soak), connections, TimeSpan.FromHours(1))));
+    await sampling.CancelAsync();
+    await sampler;
 }
 
 var rssAfter = relay.RssBytes();
@@ -74,6 +87,11 @@ Console.WriteLine();
 Console.WriteLine($"throughput relay / baseline: {results[1].Throughput / results[0].Throughput:0.00}×");
 Console.WriteLine($"p99 at {rate}/s: relay {results[3].Percentile(99):0.00} ms, baseline {results[2].Percentile(99):0.00} ms, added {results[3].Percentile(99) - results[2].Percentile(99):0.00} ms");
 Console.WriteLine($"relay RSS: {rssBefore / 1048576.0:0} MB after warm-up, {rssAfter / 1048576.0:0} MB at the end ({results.Where(r => r.Name.StartsWith("relay", StringComparison.Ordinal)).Sum(r => r.Count) + 3000:N0} pushes)");
+if (rssSeries.Count > 0)
+{
+    Console.WriteLine($"relay RSS during the soak, MB every 5 s: {string.Join(' ', rssSeries)}");
+}
+
 var failed = results.Sum(r => r.Errors);
 Directory.Delete(work, recursive: true);
 return failed == 0 ? 0 : 1;

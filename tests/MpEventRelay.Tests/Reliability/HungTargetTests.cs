@@ -27,6 +27,8 @@ public sealed class HungTargetTests(ITestOutputHelper output)
             });
         await using var relay = await RelayServer.StartAsync(config.ToJson());
         var wechat = new WeChatPushClient(relay.Http, Keys.Account);
+        // Warm-up through the healthy IDaaS route: this test is about a hung target, not about a cold process's JIT.
+        await wechat.PushAsync(relay.Url("/wechat/main"), Pushes.From().Scan("warm-up"), EncryptionMode.Secure);
         var sent = new List<byte[]>();
         var slowest = TimeSpan.Zero;
 
