@@ -6,12 +6,13 @@ namespace MpEventRelay.Dedup;
 
 /// <summary>
 /// The embedded default: one process, bounded (<see cref="DedupOptions.Capacity"/>) and expiring
-/// (<see cref="DedupOptions.Expiry"/>). Over capacity, expired entries go first, then the oldest finished ones;
-/// attempts in flight are never evicted.
+/// (<see cref="DedupOptions.Expiry"/>). Expired entries, and over capacity the oldest finished ones, are dropped;
+/// attempts in flight are never evicted. Capacity should cover WeChat's retry window (about 15 s) at peak rate.
 /// </summary>
 internal sealed class InMemoryDedupStore(RelayModelProvider models, Observability.RelayMetrics metrics, TimeProvider time) : IDedupStore
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Key, Entry Entry)> _arrivals = new();
     private readonly Lock _trimLock = new();
 
     // ConcurrentDictionary.Count takes every bucket lock: far too dear to ask on each push, so the store counts itself.
@@ -41,6 +42,7 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
             if (_entries.TryAdd(key, mine))
             {
                 Interlocked.Increment(ref _count);
+                _arrivals.Enqueue((key, mine));
                 TrimIfFull(now, expiry);
                 mine.Start(work);
                 return mine.Answer;
@@ -48,31 +50,27 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
         }
     }
 
+    // Entries leave in arrival order, so expiry and eviction are one walk from the oldest: O(1) per push, no sorting.
     private void TrimIfFull(long now, TimeSpan expiry)
     {
         var capacity = models.Current.Options.Dedup.Capacity;
-        if (Count <= capacity || !_trimLock.TryEnter())
+        if (!_trimLock.TryEnter())
         {
             return;
         }
 
         try
         {
-            foreach (var (key, entry) in _entries)
+            while (_arrivals.TryPeek(out var oldest))
             {
-                if (entry.Answer.IsCompleted && time.GetElapsedTime(entry.Started, now) >= expiry)
+                var expired = time.GetElapsedTime(oldest.Entry.Started, now) >= expiry;
+                if ((!expired && Count <= capacity) || !oldest.Entry.Answer.IsCompleted)
                 {
-                    Remove(key, entry);
+                    return; // nothing due, or the oldest is still in flight: never evicted
                 }
-            }
 
-            var excess = Count - (capacity * 9 / 10);
-            if (excess > 0)
-            {
-                foreach (var (key, entry) in _entries.Where(e => e.Value.Answer.IsCompleted).OrderBy(e => e.Value.Started).Take(excess).ToList())
-                {
-                    Remove(key, entry);
-                }
+                _arrivals.TryDequeue(out _);
+                Remove(oldest.Key, oldest.Entry);
             }
         }
         finally
