@@ -30,14 +30,7 @@ public static class IdaasApp
             await request.Body.CopyToAsync(buffer);
             try
             {
-                var push = decoder.Decode(new PushQuery
-                {
-                    Signature = request.Query["signature"],
-                    Timestamp = request.Query["timestamp"],
-                    Nonce = request.Query["nonce"],
-                    EncryptType = request.Query["encrypt_type"],
-                    MsgSignature = request.Query["msg_signature"],
-                }, buffer.ToArray());
+                var push = decoder.Decode(PushQuery.From(name => request.Query[name]), buffer.ToArray());
                 if (push.Message.Scene is { } scene)
                 {
                     Logins[scene] = push.Message.FromUserName;

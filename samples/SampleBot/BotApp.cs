@@ -30,7 +30,7 @@ public static class BotApp
             InboundPush push;
             try
             {
-                push = decoder.Decode(Query(request), buffer.ToArray());
+                push = decoder.Decode(PushQuery.From(name => request.Query[name]), buffer.ToArray());
             }
             catch (ProtocolException e)
             {
@@ -64,14 +64,4 @@ public static class BotApp
 
     internal static string Describe(PushMessage message) =>
         message.IsEvent ? $"event {message.Event} {message.EventKey}".TrimEnd() : $"{message.MsgType} message";
-
-    private static PushQuery Query(HttpRequest request) => new()
-    {
-        Signature = request.Query["signature"],
-        Timestamp = request.Query["timestamp"],
-        Nonce = request.Query["nonce"],
-        OpenId = request.Query["openid"],
-        EncryptType = request.Query["encrypt_type"],
-        MsgSignature = request.Query["msg_signature"],
-    };
 }

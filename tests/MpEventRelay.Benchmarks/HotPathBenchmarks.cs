@@ -33,8 +33,7 @@ public class HotPathBenchmarks
         var xml = new PushMessageBuilder("gh_10f6c3c3ac5a", "oyORnuP8q7ou2gfYjqLzSIWZf0rs", 1714112445).Text(content, 6054768590064713728);
         var push = PushWriter.Write(PushMessage.Parse(xml), Account, EncryptionMode.Secure, "1714112445", "415670741");
         _body = push.Body;
-        var q = System.Web.HttpUtility.ParseQueryString(push.QueryString);
-        _query = new PushQuery { Signature = q["signature"], Timestamp = q["timestamp"], Nonce = q["nonce"], OpenId = q["openid"], EncryptType = q["encrypt_type"], MsgSignature = q["msg_signature"] };
+        _query = PushQuery.Parse(push.QueryString);
         _message = PushMessage.Parse(xml);
         _encrypt = WeChatXmlReader.Read(_body).Encrypt!;
         Console.WriteLine($"// push body: {_body.Length} bytes, message: {xml.Length} bytes");

@@ -24,6 +24,25 @@ public sealed record PushQuery
     /// <summary><c>echostr</c>: the URL verification challenge.</summary>
     public string? EchoStr { get; init; }
 
+    /// <summary>Reads the parameters from any query collection, e.g. <c>PushQuery.From(name => request.Query[name])</c>.</summary>
+    public static PushQuery From(Func<string, string?> get) => new()
+    {
+        Signature = get("signature"),
+        Timestamp = get("timestamp"),
+        Nonce = get("nonce"),
+        OpenId = get("openid"),
+        EncryptType = get("encrypt_type"),
+        MsgSignature = get("msg_signature"),
+        EchoStr = get("echostr"),
+    };
+
+    /// <summary>Reads the parameters from a query string (with or without the leading <c>?</c>).</summary>
+    public static PushQuery Parse(string queryString)
+    {
+        var values = System.Web.HttpUtility.ParseQueryString(queryString);
+        return From(name => values[name]);
+    }
+
     /// <summary>True when WeChat says the body is encrypted.</summary>
     public bool SaysEncrypted => string.Equals(EncryptType, "aes", StringComparison.OrdinalIgnoreCase);
 }

@@ -51,7 +51,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
     private async Task VerifyUrlAsync(HttpContext context, AccountModel account)
     {
-        var query = QueryReader.Read(context.Request.Query);
+        var query = ReadQuery(context.Request);
         if (query.EchoStr is null || !Protocol.Signing.WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
         {
             await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: signature does not match the Token.")).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
-        var query = QueryReader.Read(context.Request.Query);
+        var query = ReadQuery(context.Request);
         InboundPush push;
         try
         {
@@ -150,6 +150,12 @@ internal sealed partial class WeChatAccountMiddleware(
             ? ReplyWriter.Encrypted(replyXml, account.Keys, WeChatClock.Timestamp(time), query.Nonce ?? WeChatClock.Nonce(), push.Key)
             : replyXml;
         return response.Body.WriteAsync(payload).AsTask();
+    }
+
+    private static PushQuery ReadQuery(HttpRequest request)
+    {
+        var query = request.Query;
+        return PushQuery.From(name => query[name]);
     }
 
     // One property for the request log line (account, route, target, outcome), set once: each Set takes a lock.

@@ -1,4 +1,3 @@
-using System.Web;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 
@@ -17,7 +16,7 @@ public sealed class PushWriterTests
         var message = PushMessage.Parse(Vectors.Utf8(Vectors.V5.Message));
 
         var push = PushWriter.Write(message, Target, mode, "1714112999", "12345");
-        var query = ParseQuery(push.QueryString);
+        var query = PushQuery.Parse(push.QueryString);
         var opened = new PushDecoder(Target.Token, Target.Cryptor).Decode(query, push.Body);
 
         Assert.Equal(mode, opened.Mode);
@@ -49,19 +48,5 @@ public sealed class PushWriterTests
         Assert.Equal(Vectors.Utf8(Vectors.V5.SecureBody), push.Body);
         Assert.Contains("msg_signature=" + Vectors.V5.MsgSignature, push.QueryString, StringComparison.Ordinal);
         Assert.Contains("signature=" + Vectors.V5.Signature, push.QueryString, StringComparison.Ordinal);
-    }
-
-    internal static PushQuery ParseQuery(string queryString)
-    {
-        var q = HttpUtility.ParseQueryString(queryString);
-        return new PushQuery
-        {
-            Signature = q["signature"],
-            Timestamp = q["timestamp"],
-            Nonce = q["nonce"],
-            OpenId = q["openid"],
-            EncryptType = q["encrypt_type"],
-            MsgSignature = q["msg_signature"],
-        };
     }
 }

@@ -77,15 +77,7 @@ internal sealed class TargetStub : IDisposable
         var query = request.Query ?? new Dictionary<string, WireMockList<string>>();
         string? Get(string name) => query.TryGetValue(name, out var values) ? values.FirstOrDefault() : null;
         var push = new ReceivedPush(
-            new PushQuery
-            {
-                Signature = Get("signature"),
-                Timestamp = Get("timestamp"),
-                Nonce = Get("nonce"),
-                OpenId = Get("openid"),
-                EncryptType = Get("encrypt_type"),
-                MsgSignature = Get("msg_signature"),
-            },
+            PushQuery.From(Get),
             request.BodyAsBytes ?? System.Text.Encoding.UTF8.GetBytes(request.Body ?? string.Empty),
             request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase) ?? []);
         _received.Enqueue(push);
