@@ -45,11 +45,12 @@ internal sealed class Workload
     }
 
     /// <summary>The relay's configuration: Mode Two, both targets on the load target, no mirrors (one delivery per push, as the baseline).</summary>
-    public static string RelayConfiguration(string targetBase, string sqlitePath) => $$"""
+    public static string RelayConfiguration(string targetBase, string sqlitePath, int dedupCapacity) => $$"""
         {
           "Serilog": { "MinimumLevel": { "Default": "Warning" }, "WriteTo": [ { "Name": "Console" } ] },
           "Relay": {
             "Storage": { "SqlitePath": "{{sqlitePath}}" },
+            "Dedup": { "Capacity": {{dedupCapacity}} },
             "Accounts": {
               "main": {
                 "Path": "/wechat/main", "AppId": "{{AppId}}", "Token": "{{Token}}", "EncodingAESKey": "{{Key}}",
