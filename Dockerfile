@@ -15,14 +15,16 @@ RUN dotnet publish src/MpEventRelay/MpEventRelay.csproj -c Release --no-restore 
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
-# curl-free health check: the runtime image has no curl, bash's /dev/tcp is enough to ask /health/ready.
 COPY --from=build /app ./
+# The SQLite outbox (Relay:Storage:SqlitePath, default data/outbox.db) must outlive the container: mount a volume here.
+RUN mkdir -p /app/data && chown app:app /app/data
+VOLUME ["/app/data"]
 ENV ASPNETCORE_URLS=http://+:8080 \
-    DOTNET_RUNNING_IN_CONTAINER=true \
-    DOTNET_gcServer=0
+    DOTNET_RUNNING_IN_CONTAINER=true
 # The .NET images ship a non-root user "app" (UID 1654).
 USER app
 EXPOSE 8080
+# The runtime image has no curl: bash's /dev/tcp is enough to ask /health/ready.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["dotnet", "MpEventRelay.dll"]
