@@ -66,7 +66,7 @@ internal static class DeadLettersCommand
                 ids = (await list.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? []).Select(l => l.GetProperty("id").GetString()!).ToList();
             }
 
-            var results = new List<object>();
+            var results = new List<ReplayResult>();
             var allReplayed = true;
             foreach (var one in ids)
             {
@@ -78,21 +78,23 @@ internal static class DeadLettersCommand
 
                 var replayed = response.IsSuccessStatusCode;
                 allReplayed &= replayed;
-                results.Add(new { id = one, replayed });
+                results.Add(new ReplayResult(one, replayed));
             }
 
             output.Result(results, o =>
             {
                 o.WriteLine($"{results.Count} replay(s) requested");
-                foreach (dynamic r in results)
+                foreach (var r in results)
                 {
-                    o.WriteLine($"  {r.id}: {(r.replayed ? "replayed" : "not found")}");
+                    o.WriteLine($"  {r.Id}: {(r.Replayed ? "replayed" : "not found")}");
                 }
             });
             return allReplayed ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }
+
+    private sealed record ReplayResult(string Id, bool Replayed);
 
     private static Option<string> AdminKey() => new("--admin-key") { Description = "The relay's Relay:Admin:Key (or set MPRELAY_ADMIN_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MPRELAY_ADMIN_KEY") ?? string.Empty };
 

@@ -45,6 +45,15 @@ public sealed class ReplyDecoderTests
     }
 
     [Fact]
+    public void Encrypted_reply_with_a_millisecond_TimeStamp_is_verified_over_the_text_as_written()
+    {
+        var xml = ReplyWriter.Text(Push, "hi", 1714112446);
+        var envelope = ReplyWriter.Encrypted(xml, Bot, "1714112446123", "999");
+
+        Assert.Equal(xml, ReplyDecoder.Decode(envelope, Bot)!.Xml);
+    }
+
+    [Fact]
     public void V1_reply_envelope_signature_is_checked()
     {
         var keys = new WeChatKeys(Vectors.V1.Token, new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key));
