@@ -115,6 +115,26 @@ public sealed class WeChatXmlReaderTests
         AssertRefused(ProtocolError.MissingElement, xml);
     }
 
+    [Theory]
+    [InlineData("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", true)]
+    [InlineData("<?xml version='1.0' encoding='utf-8'?>", true)]
+    [InlineData("<?xml version=\"1.0\"?>", true)]
+    [InlineData("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", false)]
+    [InlineData("<?xml version=\"1.0\" encoding=\"gbk\"?>", false)]
+    public void Bytes_are_read_as_UTF_8_and_other_declared_encodings_are_refused(string declaration, bool accepted)
+    {
+        var body = Vectors.Utf8(declaration + Push("<MsgType>text</MsgType><Content>你好</Content>"));
+
+        if (accepted)
+        {
+            Assert.Equal("你好", PushMessage.Parse(body).Content);
+        }
+        else
+        {
+            Assert.Equal(ProtocolError.NotXml, Assert.Throws<ProtocolException>(() => PushMessage.Parse(body)).Error);
+        }
+    }
+
     [Fact]
     public void Bodies_over_the_limit_are_refused_before_parsing()
     {
