@@ -1,4 +1,3 @@
-using System.Text;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
@@ -71,6 +70,4 @@ internal sealed class Workload
           } }
         }
         """;
-
-    public static string Describe(byte[] body) => Encoding.UTF8.GetString(body);
 }

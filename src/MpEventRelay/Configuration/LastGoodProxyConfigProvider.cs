@@ -36,9 +36,15 @@ internal sealed class LastGoodProxyConfigProvider : IProxyConfigProvider, IDispo
 
     private Snapshot Take(IProxyConfig config)
     {
+        Watch(config);
+        return new Snapshot(config.Routes, config.Clusters);
+    }
+
+    // Follows YARP's provider to its next change, whether or not this one was taken.
+    private void Watch(IProxyConfig config)
+    {
         _subscription?.Dispose();
         _subscription = config.ChangeToken.RegisterChangeCallback(_ => OnInnerChanged(), null);
-        return new Snapshot(config.Routes, config.Clusters);
     }
 
     private void OnInnerChanged()
@@ -48,16 +54,15 @@ internal sealed class LastGoodProxyConfigProvider : IProxyConfigProvider, IDispo
             var config = _inner.GetConfig();
             var errors = new ConfigurationErrors();
             var valid = RelayModelBuilder.FromConfiguration(_configuration, errors) is not null;
-            var previous = _current;
             if (valid)
             {
+                var previous = _current;
                 _current = Take(config);
                 previous.Changed();
             }
             else
             {
-                _subscription?.Dispose();
-                _subscription = config.ChangeToken.RegisterChangeCallback(_ => OnInnerChanged(), null);
+                Watch(config);
                 _logger.LogWarning("ReverseProxy reload skipped: the configuration file is invalid; YARP keeps its last good clusters and routes");
             }
         }

@@ -10,8 +10,6 @@ internal sealed class BackgroundDeliveries(ILogger<BackgroundDeliveries> logger)
 {
     private readonly ConcurrentDictionary<Task, byte> _pending = new();
 
-    public int Count => _pending.Count;
-
     public void Track(Task delivery)
     {
         _pending.TryAdd(delivery, 0);

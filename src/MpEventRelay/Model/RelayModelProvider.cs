@@ -29,9 +29,6 @@ internal sealed class RelayModelProvider : IDisposable
     /// <summary>Raised when a reload is refused, with its problems.</summary>
     public event Action<IReadOnlyList<string>>? ReloadRefused;
 
-    /// <summary>Raised after a good reload.</summary>
-    public event Action<RelayModel>? Reloaded;
-
     /// <summary>The problems of the last reload that was refused, if the last reload was refused.</summary>
     public IReadOnlyList<string> LastReloadErrors { get; private set; } = [];
 
@@ -63,7 +60,6 @@ internal sealed class RelayModelProvider : IDisposable
         LastReloadErrors = [];
         _current = model;
         _logger.LogInformation("Configuration reloaded: {AccountCount} account(s)", model.AccountsByPath.Count);
-        Reloaded?.Invoke(model);
     }
 
     private RelayModel? Build(ConfigurationErrors errors) => RelayModelBuilder.FromConfiguration(_configuration, errors);
