@@ -55,7 +55,7 @@ public static class RelayServiceCollectionExtensions
     {
         var storage = configuration.GetSection("Relay:Storage").Get<StorageOptions>() ?? new StorageOptions();
         services.AddSingleton<InMemoryDedupStore>();
-        services.AddSingleton(new SqliteOutboxStore(storage.SqlitePath));
+        services.AddSingleton(_ => new SqliteOutboxStore(storage.SqlitePath)); // a factory: opened when first needed, disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {
             services.AddSingleton<IDedupStore>(sp => sp.GetRequiredService<InMemoryDedupStore>());
@@ -63,7 +63,7 @@ public static class RelayServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(new RedisConnection(storage.Redis, storage.RedisKeyPrefix));
+            services.AddSingleton(_ => new RedisConnection(storage.Redis, storage.RedisKeyPrefix));
             services.AddSingleton<IDedupStore, RedisDedupStore>();
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
