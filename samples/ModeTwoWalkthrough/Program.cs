@@ -1,6 +1,7 @@
 using System.Text;
 using IdaasStandIn;
 using MpEventRelay;
+using MpEventRelay.Configuration;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
@@ -8,14 +9,14 @@ using MpEventRelay.Protocol.Simulation;
 using SampleBot;
 
 // Mode Two in one command: dotnet run --project samples/ModeTwoWalkthrough
-// The account's keys are the relay's embedded demo defaults (src/MpEventRelay/appsettings.json).
-const string AppId = "wxdemo0000000000";
+// The account's keys are the relay's public demo secrets, accepted only in the Development environment.
+const string AppId = DemoSecrets.AppId;
 const string RelayUrl = "http://127.0.0.1:5100";
-var account = new WeChatKeys("demoAccountToken", new WeChatCryptor(AppId, "E6Ej0d2fX5HtUNDC8MbeCZ6dix09vJGVu8XTypeDEO5"));
+var account = new WeChatKeys(DemoSecrets.AccountToken, new WeChatCryptor(AppId, DemoSecrets.AccountKey));
 
 var idaas = IdaasApp.Create(AppId, ["--urls=http://127.0.0.1:5102"]);
 var bot = BotApp.Create(AppId, ["--urls=http://127.0.0.1:5101"]);
-var relay = RelayApp.Create([$"--urls={RelayUrl}"], builder =>
+var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"], builder =>
     builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false));
 await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), relay.StartAsync());
 

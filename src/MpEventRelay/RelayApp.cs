@@ -1,5 +1,6 @@
 using MpEventRelay.Admin;
 using MpEventRelay.Health;
+using MpEventRelay.Hosting;
 using Serilog;
 using Serilog.Events;
 
@@ -21,16 +22,39 @@ public static class RelayApp
             // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
             // replaces it, and no configuration can turn it back on.
             .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning));
+        var management = ManagementListener.Configure(builder);
         builder.Services.AddMpEventRelay(builder.Configuration);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options =>
             options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms");
+        if (management.IsSeparate)
+        {
+            // Health, metrics and admin only on their own listener; the push port serves accounts and YARP routes.
+            app.MapWhen(management.IsManagementRequest, branch =>
+            {
+                branch.UseRouting();
+                branch.UseEndpoints(endpoints => MapManagement(endpoints));
+            });
+        }
+        else
+        {
+            MapManagement(app);
+            if (!app.Environment.IsDevelopment())
+            {
+                app.Logger.LogWarning("Health, metrics and admin endpoints share the push port; set Relay:Management:Url (e.g. http://0.0.0.0:8081) to serve them on a listener of their own");
+            }
+        }
+
         app.UseMpEventRelay();
-        app.MapRelayHealth();
-        app.MapRelayAdmin();
-        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapReverseProxy();
         return app;
+    }
+
+    private static void MapManagement(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRelayHealth();
+        endpoints.MapRelayAdmin();
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
     }
 }

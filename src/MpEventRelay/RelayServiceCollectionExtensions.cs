@@ -11,6 +11,7 @@ using OpenTelemetry.Resources;
 using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
 using MpEventRelay.Storage;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace MpEventRelay;
@@ -22,6 +23,7 @@ public static class RelayServiceCollectionExtensions
     public static IServiceCollection AddMpEventRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ConfigurationLoader(sp.GetRequiredService<IConfigValidator>(), sp.GetRequiredService<IHostEnvironment>().EnvironmentName));
         services.AddSingleton<RelayModelProvider>();
         AddStorage(services, configuration);
         services.AddSingleton<TargetSender>();
@@ -32,13 +34,9 @@ public static class RelayServiceCollectionExtensions
 
         // Registered before AddReverseProxy, which only adds its own factory when none is there.
         services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
-        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
-        var fromFile = services.Last(d => d.ServiceType == typeof(Yarp.ReverseProxy.Configuration.IProxyConfigProvider));
-        services.Remove(fromFile);
-        services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(sp => new LastGoodProxyConfigProvider(
-            (Yarp.ReverseProxy.Configuration.IProxyConfigProvider)(fromFile.ImplementationInstance ?? fromFile.ImplementationFactory!(sp)),
-            configuration,
-            sp.GetRequiredService<ILogger<LastGoodProxyConfigProvider>>()));
+        // YARP's routes and clusters come from the relay's model: validated with it, reloaded with it, one snapshot.
+        services.AddReverseProxy();
+        services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
 
         services.AddSingleton<RelayMetrics>();
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
@@ -53,7 +51,17 @@ public static class RelayServiceCollectionExtensions
     // SQLite stays as the spill-over for deliveries Redis cannot take.
     private static void AddStorage(IServiceCollection services, IConfiguration configuration)
     {
-        var storage = configuration.GetSection("Relay:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        // Read here because the stores are chosen at registration; a wrong value is reported by the validation.
+        StorageOptions storage;
+        try
+        {
+            storage = configuration.GetSection("Relay:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            storage = new StorageOptions();
+        }
+
         services.AddSingleton<InMemoryDedupStore>();
         services.AddSingleton(_ => new SqliteOutboxStore(storage.SqlitePath)); // a factory: opened when first needed, disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))

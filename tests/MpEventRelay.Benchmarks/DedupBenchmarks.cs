@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MpEventRelay.Dedup;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
 
@@ -28,7 +29,7 @@ public class DedupBenchmarks
             ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1",
         }).Build();
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var models = new RelayModelProvider(configuration, NullLogger<RelayModelProvider>.Instance);
+        var models = new RelayModelProvider(configuration, ConfigurationLoader.Standalone("Production"), NullLogger<RelayModelProvider>.Instance);
         _store = new InMemoryDedupStore(models, new RelayMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), services, TimeProvider.System), TimeProvider.System);
         _store.RunOnceAsync("wx1|m|retried", () => Answer);
     }

@@ -4,39 +4,69 @@ using MpEventRelay.Configuration;
 
 namespace MpEventRelay.Cli.Commands;
 
-/// <summary><c>mprelay check-config</c>: validates a configuration file offline, with the relay's own rules.</summary>
+/// <summary>
+/// <c>mprelay check-config</c>: validates a configuration offline with the relay's own rules, layered as the relay
+/// layers it (files in order, then environment variables), and can print the effective value and source of each key.
+/// </summary>
 internal static class CheckConfigCommand
 {
     public static Command Create()
     {
-        var file = new Option<string>("--file") { Description = "The configuration file (appsettings.json).", DefaultValueFactory = _ => "appsettings.json" };
+        var files = new Option<string[]>("--file") { Description = "A configuration file; repeat it to layer several (later files win), as the relay does with appsettings.json and appsettings.{Environment}.json.", DefaultValueFactory = _ => ["appsettings.json"], AllowMultipleArgumentsPerToken = false };
+        var noEnv = new Option<bool>("--no-env") { Description = "Leave out this shell's environment variables (by default they are layered on top, as the relay does)." };
+        var environment = new Option<string>("--environment") { Description = "The host environment the relay would run in (demo secrets are refused outside Development).", DefaultValueFactory = _ => "Production" };
+        var show = new Option<bool>("--show") { Description = "Print the effective configuration: every key of Relay and ReverseProxy, its value (secrets masked) and the source that set it." };
         var json = CommonOptions.Json();
-        var command = new Command("check-config", "Validate a configuration file offline and print every problem with its location and fix.") { file, json };
+        var command = new Command("check-config", "Validate a configuration offline and print every problem with its location and fix.") { files, noEnv, environment, show, json };
         command.SetAction(parse =>
         {
             var output = new CliOutput(parse, parse.GetValue(json));
-            var path = Path.GetFullPath(parse.GetValue(file)!);
-            if (!File.Exists(path))
+            var paths = parse.GetValue(files)!.Select(Path.GetFullPath).ToArray();
+            if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             {
-                output.Error.WriteLine($"{path} does not exist.");
+                output.Error.WriteLine($"{missing} does not exist.");
                 return ExitCodes.Usage;
             }
 
+            var builder = new ConfigurationBuilder();
+            foreach (var path in paths)
+            {
+                builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+            }
+
+            if (!parse.GetValue(noEnv))
+            {
+                builder.AddEnvironmentVariables();
+            }
+
             ConfigurationCheckResult result;
+            IReadOnlyList<EffectiveSetting> settings = [];
             try
             {
-                result = ConfigurationCheck.Run(new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build());
+                var configuration = builder.Build();
+                result = ConfigurationCheck.Run(configuration, parse.GetValue(environment)!);
+                settings = EffectiveConfiguration.Describe(configuration);
             }
             catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException)
             {
-                result = new ConfigurationCheckResult(false, [$"{path}: {e.InnerException?.Message ?? e.Message} Fix: correct the JSON syntax or the value's type."], []);
+                result = new ConfigurationCheckResult(false, [$"{string.Join(", ", paths)}: {e.InnerException?.Message ?? e.Message} Fix: correct the JSON syntax or the value's type."], []);
             }
 
-            output.Result(new { file = path, result.Valid, result.Problems, result.Accounts }, o =>
+            var shown = parse.GetValue(show) ? settings : null;
+            var name = string.Join(" + ", paths.Select(Path.GetFileName)) + (parse.GetValue(noEnv) ? "" : " + environment");
+            output.Result(new { files = paths, result.Valid, result.Problems, result.Accounts, effective = shown }, o =>
             {
+                if (shown is not null)
+                {
+                    foreach (var setting in shown)
+                    {
+                        o.WriteLine($"  {setting.Key} = {setting.Value}    ({setting.Source})");
+                    }
+                }
+
                 if (!result.Valid)
                 {
-                    o.WriteLine($"{path}: {result.Problems.Count} problem(s)");
+                    o.WriteLine($"{name}: {result.Problems.Count} problem(s)");
                     foreach (var problem in result.Problems)
                     {
                         o.WriteLine("  - " + problem);
@@ -45,7 +75,7 @@ internal static class CheckConfigCommand
                     return;
                 }
 
-                o.WriteLine($"{path}: valid");
+                o.WriteLine($"{name}: valid");
                 foreach (var account in result.Accounts)
                 {
                     o.WriteLine($"  account {account.Name} on {account.Path}: routes {string.Join(" → ", account.Routes)}; targets {string.Join(", ", account.Targets)}");

@@ -1,3 +1,4 @@
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 

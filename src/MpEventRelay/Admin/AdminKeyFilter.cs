@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 
 namespace MpEventRelay.Admin;

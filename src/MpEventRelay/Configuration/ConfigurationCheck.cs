@@ -1,15 +1,23 @@
-using MpEventRelay.Model;
-
 namespace MpEventRelay.Configuration;
 
 /// <summary>Validates a configuration with the relay's own rules, without starting it (for <c>mprelay check-config</c>).</summary>
 public static class ConfigurationCheck
 {
     /// <summary>Every problem (empty when valid), and for a valid configuration each account's path and route order.</summary>
-    public static ConfigurationCheckResult Run(IConfiguration configuration)
+    public static ConfigurationCheckResult Run(IConfiguration configuration, string environmentName = "Production")
     {
         var errors = new ConfigurationErrors();
-        var model = RelayModelBuilder.FromConfiguration(configuration, errors);
+        Model.RelayModel? model;
+        try
+        {
+            model = ConfigurationLoader.Standalone(environmentName).Load(configuration, errors);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            errors.Add("(configuration)", e.Message, "correct the value's type.");
+            model = null;
+        }
+
         var accounts = model?.AccountsByName.Values
             .Select(a => new AccountSummary(a.Name, a.Path, a.Routes.Select(r => r.Name).ToList(), a.Targets.Keys.ToList()))
             .ToList() ?? [];

@@ -9,5 +9,8 @@ internal sealed class ConfigurationErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>How many problems so far; a factory compares it before and after its own checks.</summary>
+    public int Count => _errors.Count;
+
     public void Add(string key, string problem, string fix) => _errors.Add($"{key}: {problem} Fix: {fix}");
 }

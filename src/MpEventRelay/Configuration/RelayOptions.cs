@@ -30,6 +30,9 @@ public sealed record RelayOptions
     /// <summary>Operator endpoints.</summary>
     public AdminOptions Admin { get; init; } = new();
 
+    /// <summary>Where the management endpoints (health, metrics, admin) listen; read at start-up only.</summary>
+    public ManagementOptions Management { get; init; } = new();
+
     /// <summary>Duplicate detection (WeChat's retries).</summary>
     public DedupOptions Dedup { get; init; } = new();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Dedup;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;

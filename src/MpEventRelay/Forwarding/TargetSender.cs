@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 
 namespace MpEventRelay.Health;

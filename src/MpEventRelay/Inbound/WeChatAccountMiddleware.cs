@@ -1,5 +1,6 @@
 using MpEventRelay.Forwarding;
 using MpEventRelay.Logging;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Errors;

@@ -1,4 +1,5 @@
 using MpEventRelay.Forwarding;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;

@@ -1,5 +1,6 @@
 using MpEventRelay.Dedup;
 using MpEventRelay.Logging;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;

@@ -54,7 +54,7 @@ public sealed class ConfigurationValidationTests
     }
 
     private static RelayModel? Build(IConfiguration configuration, ConfigurationErrors errors) =>
-        RelayModelBuilder.FromConfiguration(configuration, errors);
+        ConfigurationLoader.Standalone("Production").Load(configuration, errors);
 
     internal static string RepositoryRoot()
     {

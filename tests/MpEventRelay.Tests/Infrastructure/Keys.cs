@@ -13,7 +13,7 @@ internal static class Keys
     public const string IdaasToken = "idaasToken42";
     public const string IdaasKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
     public const string BotToken = "botToken7";
-    public const string BotKey = "E6Ej0d2fX5HtUNDC8MbeCZ6dix09vJGVu8XTypeDEO5";
+    public const string BotKey = "ZzD2BwNZjxy0OSPd8NNfP8dPLNSaRgWrY3wHJwBgW9u";
 
     public static WeChatKeys Account { get; } = new(AccountToken, new WeChatCryptor(AppId, AccountKey));
     public static WeChatKeys Idaas { get; } = new(IdaasToken, new WeChatCryptor(AppId, IdaasKey));

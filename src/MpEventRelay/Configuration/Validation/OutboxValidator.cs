@@ -1,0 +1,26 @@
+namespace MpEventRelay.Configuration.Validation;
+
+/// <summary>The <c>Relay:Outbox</c> section, one error per key.</summary>
+internal static class OutboxValidator
+{
+    private const string Key = $"{RelayOptions.SectionName}:Outbox";
+
+    public static void Validate(OutboxOptions options, ConfigurationErrors errors)
+    {
+        Positive($"{Key}:PollInterval", options.PollInterval, "00:00:01", errors);
+        Positive($"{Key}:RetryBaseDelay", options.RetryBaseDelay, "00:00:02", errors);
+        Positive($"{Key}:Expiry", options.Expiry, "1.00:00:00", errors);
+        if (options.RetryMaxDelay < options.RetryBaseDelay)
+        {
+            errors.Add($"{Key}:RetryMaxDelay", "is shorter than RetryBaseDelay.", "use 00:05:00.");
+        }
+    }
+
+    private static void Positive(string key, TimeSpan value, string example, ConfigurationErrors errors)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add(key, "must be positive.", $"use {example}.");
+        }
+    }
+}
