@@ -15,13 +15,20 @@ public static class RelayApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
-            // replaces it, and no configuration can turn it back on.
-            .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning));
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
+                // replaces it, and no configuration can turn it back on.
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning);
+            if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                logger.WriteTo.Console(); // a configuration without sinks must not make the relay silent
+            }
+        });
         var management = ManagementListener.Configure(builder);
         builder.Services.AddMpEventRelay(builder.Configuration);
 
@@ -48,7 +55,17 @@ public static class RelayApp
 
         app.UseMpEventRelay();
         app.MapReverseProxy();
+        app.Lifetime.ApplicationStarted.Register(() => LogListeners(app, management));
         return app;
+    }
+
+    // One line per listener, so an operator (and a test that asked for port 0) can tell them apart.
+    private static void LogListeners(WebApplication app, ManagementListener management)
+    {
+        var push = ManagementListener.Bound(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>())
+            .Where(address => !management.IsSeparate || !address.EndsWith($":{management.Port}", StringComparison.Ordinal));
+        app.Logger.LogInformation("Push listener: {PushAddresses}", string.Join(" ", push));
+        app.Logger.LogInformation("Management listener: {ManagementAddress}", management.IsSeparate ? $"port {management.Port}" : "the push port");
     }
 
     private static void MapManagement(IEndpointRouteBuilder endpoints)

@@ -16,10 +16,9 @@ public sealed class KillNineTests(ITestOutputHelper output)
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
         var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
-        var port = RedisServer.FreePort();
         var sent = new List<byte[]>();
 
-        using (var relay = await RelayProcess.StartAsync(workDir, config, port))
+        using (var relay = await RelayProcess.StartAsync(workDir, config))
         {
             using var http = new HttpClient();
             var wechat = new WeChatPushClient(http, Keys.Account);
@@ -35,7 +34,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
 
         Assert.Equal(0, Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered);
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
-        using var restarted = await RelayProcess.StartAsync(workDir, config, port);
+        using var restarted = await RelayProcess.StartAsync(workDir, config);
 
         Assert.True(await Eventually.TrueAsync(() => Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(20)));
         var counts = Delivery.Count(sent, bot.Accepted, Keys.Bot);
@@ -52,10 +51,9 @@ public sealed class KillNineTests(ITestOutputHelper output)
         var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db"))
             .Set("Deadline", "00:00:00.5").Set("DeliveryTimeout", "00:00:01").ToJson();
-        var port = RedisServer.FreePort();
         var message = Pushes.From().Text("in flight", Pushes.NewMsgId());
 
-        using (var relay = await RelayProcess.StartAsync(workDir, config, port))
+        using (var relay = await RelayProcess.StartAsync(workDir, config))
         {
             using var http = new HttpClient();
             var answer = await new WeChatPushClient(http, Keys.Account).PushAsync(relay.Url("/wechat/main"), message, EncryptionMode.Secure);
@@ -64,7 +62,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         }
 
         bot.Delay(TimeSpan.Zero);
-        using var restarted = await RelayProcess.StartAsync(workDir, config, port);
+        using var restarted = await RelayProcess.StartAsync(workDir, config);
 
         // The record made at the deadline becomes due DeliveryTimeout + 5 s after it was made.
         Assert.True(await Eventually.TrueAsync(() => Delivery.Count([message], bot.Accepted, Keys.Bot).Delivered == 1, TimeSpan.FromSeconds(20)));
