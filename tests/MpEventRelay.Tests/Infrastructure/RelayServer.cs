@@ -29,8 +29,8 @@ internal sealed class RelayServer : IAsyncDisposable
         StartAsync(configuration => configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(configurationJson))), services, logLevel);
 
     /// <summary>Starts the relay on a configuration file it watches, as in production (hot reload).</summary>
-    public static Task<RelayServer> StartFromFileAsync(string path, Action<IServiceCollection>? services = null) =>
-        StartAsync(configuration => configuration.AddJsonFile(path, optional: false, reloadOnChange: true), services, "Warning");
+    public static Task<RelayServer> StartFromFileAsync(string path, Action<IServiceCollection>? services = null, string logLevel = "Warning") =>
+        StartAsync(configuration => configuration.AddJsonFile(path, optional: false, reloadOnChange: true), services, logLevel);
 
     private static async Task<RelayServer> StartAsync(Action<IConfigurationBuilder> source, Action<IServiceCollection>? services, string logLevel)
     {
