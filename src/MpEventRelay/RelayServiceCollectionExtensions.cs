@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
-using MpEventRelay.Forwarding;
+using MpEventRelay.Delivery;
 using MpEventRelay.Health;
 using MpEventRelay.Inbound;
 using MpEventRelay.Model;
@@ -12,7 +12,6 @@ using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
 using MpEventRelay.Storage;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace MpEventRelay;
 
@@ -26,14 +25,14 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton(sp => new ConfigurationLoader(sp.GetRequiredService<IConfigValidator>(), sp.GetRequiredService<IHostEnvironment>().EnvironmentName));
         services.AddSingleton<RelayModelProvider>();
         AddStorage(services, configuration);
+        services.AddSingleton<DestinationPipelines>();
         services.AddSingleton<TargetSender>();
+        services.AddSingleton<Settlement>();
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<PushRelay>();
         services.AddSingleton<BackgroundDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeliveries>());
 
-        // Registered before AddReverseProxy, which only adds its own factory when none is there.
-        services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
         // YARP's routes and clusters come from the relay's model: validated with it, reloaded with it, one snapshot.
         services.AddReverseProxy();
         services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
@@ -63,7 +62,7 @@ public static class RelayServiceCollectionExtensions
         }
 
         services.AddSingleton<InMemoryDedupStore>();
-        services.AddSingleton(_ => new SqliteOutboxStore(storage.SqlitePath)); // a factory: opened when first needed, disposed by the container
+        services.AddSingleton(sp => new SqliteOutboxStore(storage.SqlitePath, new StoreGuard("sqlite", CallTimeout(sp), sp.GetRequiredService<TimeProvider>()))); // a factory: disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {
             services.AddSingleton<IDedupStore>(sp => sp.GetRequiredService<InMemoryDedupStore>());
@@ -71,7 +70,7 @@ public static class RelayServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(_ => new RedisConnection(storage.Redis, storage.RedisKeyPrefix));
+            services.AddSingleton(sp => new RedisConnection(storage.Redis, storage.RedisKeyPrefix, new StoreGuard("redis", CallTimeout(sp), sp.GetRequiredService<TimeProvider>())));
             services.AddSingleton<IDedupStore, RedisDedupStore>();
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
@@ -82,10 +81,17 @@ public static class RelayServiceCollectionExtensions
         services.AddHostedService<OutboxWorker>();
     }
 
+    private static Func<TimeSpan> CallTimeout(IServiceProvider services)
+    {
+        var models = services.GetRequiredService<RelayModelProvider>();
+        return () => models.Current.Options.StoreCallTimeout;
+    }
+
     /// <summary>Validates the configuration now (failing start-up with every error) and serves the accounts' paths.</summary>
     public static IApplicationBuilder UseMpEventRelay(this IApplicationBuilder app)
     {
         var models = app.ApplicationServices.GetRequiredService<RelayModelProvider>();
+        app.ApplicationServices.GetRequiredService<DeliveryOutbox>().WarmUp(); // opens the stores before the first push
         var metrics = app.ApplicationServices.GetRequiredService<RelayMetrics>();
         models.ReloadRefused += _ => metrics.ReloadRefused();
         return app.UseMiddleware<WeChatAccountMiddleware>();

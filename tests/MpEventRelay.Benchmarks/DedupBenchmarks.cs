@@ -16,6 +16,7 @@ public class DedupBenchmarks
     private static readonly Task<RelayAnswer> Answer = Task.FromResult(RelayAnswer.Success("delivered"));
     private InMemoryDedupStore _store = null!;
     private long _next;
+    private RelayOptions _options = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -30,13 +31,14 @@ public class DedupBenchmarks
         }).Build();
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var models = new RelayModelProvider(configuration, ConfigurationLoader.Standalone("Production"), NullLogger<RelayModelProvider>.Instance);
-        _store = new InMemoryDedupStore(models, new RelayMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), services, TimeProvider.System), TimeProvider.System);
-        _store.RunOnceAsync("wx1|m|retried", () => Answer);
+        _options = models.Current.Options;
+        _store = new InMemoryDedupStore(new RelayMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), services, TimeProvider.System), TimeProvider.System);
+        _store.RunOnceAsync("wx1|m|retried", () => Answer, _options);
     }
 
     [Benchmark]
-    public bool NewMessage() => _store.RunOnceAsync($"wx1|m|{_next++}", () => Answer).IsCompleted;
+    public bool NewMessage() => _store.RunOnceAsync($"wx1|m|{_next++}", () => Answer, _options).IsCompleted;
 
     [Benchmark]
-    public bool Retry() => _store.RunOnceAsync("wx1|m|retried", () => Answer).IsCompleted;
+    public bool Retry() => _store.RunOnceAsync("wx1|m|retried", () => Answer, _options).IsCompleted;
 }

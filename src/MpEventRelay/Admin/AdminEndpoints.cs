@@ -15,12 +15,12 @@ internal static class AdminEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(DeliveryOutbox outbox, int? max)
+    private static async Task<IResult> ListAsync(DeliveryOutbox outbox, int? max, CancellationToken cancellationToken)
     {
         var views = new List<DeadLetterView>();
         foreach (var store in outbox.Stores)
         {
-            foreach (var item in await store.ListDeadLettersAsync(Math.Clamp(max ?? 100, 1, 1000)).ConfigureAwait(false))
+            foreach (var item in await store.ListDeadLettersAsync(Math.Clamp(max ?? 100, 1, 1000), cancellationToken).ConfigureAwait(false))
             {
                 views.Add(new DeadLetterView(item.Id, store.Name, item.Account, item.Route, item.Target, item.Attempts,
                     DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError));
@@ -30,13 +30,13 @@ internal static class AdminEndpoints
         return Results.Ok(views);
     }
 
-    private static async Task<IResult> ReplayAsync(string id, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time)
+    private static async Task<IResult> ReplayAsync(string id, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var expires = now + models.Current.Options.Outbox.Expiry;
         foreach (var store in outbox.Stores)
         {
-            if (await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds()).ConfigureAwait(false))
+            if (await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
             {
                 outbox.Wake();
                 return Results.Ok(new { id, store = store.Name, replayed = true });

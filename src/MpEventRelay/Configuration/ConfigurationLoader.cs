@@ -22,6 +22,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         LimitsValidator.Validate(options, errors);
         ResilienceValidator.Validate(options.Resilience, errors);
         OutboxValidator.Validate(options.Outbox, errors);
+        StorageValidator.Validate(options, errors);
         DedupValidator.Validate(options.Dedup, errors);
         ManagementValidator.Validate(options.Management, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);

@@ -14,4 +14,10 @@ public sealed record OutboxOptions
 
     /// <summary>After this long without success, a delivery becomes a dead letter. Default 24 h.</summary>
     public TimeSpan Expiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Pending deliveries allowed per account and target. Past it, a push that needs one more is refused with 503 (and
+    /// counted), so a dead target cannot fill the disk; WeChat retries it later. Default 100 000.
+    /// </summary>
+    public int MaxPendingPerTarget { get; init; } = 100_000;
 }

@@ -36,6 +36,9 @@ public sealed record RelayOptions
     /// <summary>Duplicate detection (WeChat's retries).</summary>
     public DedupOptions Dedup { get; init; } = new();
 
+    /// <summary>The budget of one store call: <see cref="StorageOptions.CallTimeout"/>, or 0.5 s capped at a quarter of the Deadline.</summary>
+    public TimeSpan StoreCallTimeout => Storage.CallTimeout ?? TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, Deadline.Ticks / 4));
+
     /// <summary>The official accounts, by name.</summary>
     public Dictionary<string, AccountOptions> Accounts { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -14,4 +14,11 @@ public sealed record StorageOptions
 
     /// <summary>The SQLite outbox file (also the spill-over when Redis cannot be reached). Default <c>data/outbox.db</c>.</summary>
     public string SqlitePath { get; init; } = "data/outbox.db";
+
+    /// <summary>
+    /// The budget of one store call on the request path (a hung Redis never answers). Past it the call counts as
+    /// failed and the relay takes its fall-back; repeated failures open the store's circuit. Default: 0.5 s, or a
+    /// quarter of the Deadline when that is shorter. Applies live.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; init; }
 }

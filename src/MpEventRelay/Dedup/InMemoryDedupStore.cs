@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
-using MpEventRelay.Model;
 
 namespace MpEventRelay.Dedup;
 
@@ -9,7 +8,7 @@ namespace MpEventRelay.Dedup;
 /// (<see cref="DedupOptions.Expiry"/>). Expired entries, and over capacity the oldest finished ones, are dropped;
 /// attempts in flight are never evicted. Capacity should cover WeChat's retry window (about 15 s) at peak rate.
 /// </summary>
-internal sealed class InMemoryDedupStore(RelayModelProvider models, Observability.RelayMetrics metrics, TimeProvider time) : IDedupStore
+internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, TimeProvider time) : IDedupStore
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Key, Entry Entry)> _arrivals = new();
@@ -20,10 +19,10 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
 
     public int Count => Volatile.Read(ref _count);
 
-    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work)
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options)
     {
         var now = time.GetTimestamp();
-        var expiry = models.Current.Options.Dedup.Expiry;
+        var expiry = options.Dedup.Expiry;
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))
@@ -43,17 +42,16 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
             {
                 Interlocked.Increment(ref _count);
                 _arrivals.Enqueue((key, mine));
-                TrimIfFull(now, expiry);
-                mine.Start(work);
+                TrimIfFull(now, expiry, options.Dedup.Capacity);
+                mine.Start(work, () => Remove(key, mine));
                 return mine.Answer;
             }
         }
     }
 
     // Entries leave in arrival order, so expiry and eviction are one walk from the oldest: O(1) per push, no sorting.
-    private void TrimIfFull(long now, TimeSpan expiry)
+    private void TrimIfFull(long now, TimeSpan expiry, int capacity)
     {
-        var capacity = models.Current.Options.Dedup.Capacity;
         if (!_trimLock.TryEnter())
         {
             return;
@@ -93,11 +91,45 @@ internal sealed class InMemoryDedupStore(RelayModelProvider models, Observabilit
 
         public long Started { get; } = started;
 
-        public Task<RelayAnswer> Answer => _answer.Task;
+        private volatile Task<RelayAnswer>? _late;
 
-        public void Start(Func<Task<RelayAnswer>> work) =>
-            _ = work().ContinueWith(
-                t => _answer.TrySetResult(t.IsCompletedSuccessfully ? t.Result : RelayAnswer.Success("failed")),
+        public Task<RelayAnswer> Answer => _late ?? _answer.Task;
+
+        // Attempts joined so far get the answer; an answer that is not a promise (retry, or a work that threw) is
+        // then forgotten, so WeChat's next retry runs the work again instead of receiving a remembered failure.
+        public void Start(Func<Task<RelayAnswer>> work, Action forget)
+        {
+            Task<RelayAnswer> running;
+            try
+            {
+                running = work();
+            }
+            catch (Exception e)
+            {
+                running = Task.FromException<RelayAnswer>(e);
+            }
+
+            _ = running.ContinueWith(
+                t =>
+                {
+                    var answer = t.IsCompletedSuccessfully ? t.Result : RelayAnswer.Retry($"the delivery failed unexpectedly ({t.Exception?.GetBaseException().GetType().Name})");
+                    if (answer.RetryLater)
+                    {
+                        forget();
+                    }
+
+                    _answer.TrySetResult(answer);
+                    _ = answer.Late?.ContinueWith(
+                        late =>
+                        {
+                            if (late.IsCompletedSuccessfully && late.Result is { } reply)
+                            {
+                                _late = Task.FromResult(reply);
+                            }
+                        },
+                        TaskScheduler.Default);
+                },
                 TaskScheduler.Default);
+        }
     }
 }

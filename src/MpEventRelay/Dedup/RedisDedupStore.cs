@@ -1,5 +1,4 @@
 using MpEventRelay.Configuration;
-using MpEventRelay.Model;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
 
@@ -8,13 +7,13 @@ namespace MpEventRelay.Dedup;
 /// <summary>
 /// Dedup shared by replicas. Within a replica, attempts join through the in-memory store; across replicas, the first
 /// to <c>SET NX</c> the key owns the delivery and keeps a short "pending" lease alive while it works, then stores the
-/// answer. Others wait for the answer; if the owner dies, its lease lapses within seconds and the next attempt takes
-/// over. When Redis cannot be reached the relay keeps answering: dedup falls back to this replica alone.
+/// answer. Others wait for the answer within the push's deadline, then ask WeChat to retry. Every Redis call goes
+/// through the Redis guard (a budget per call, a breaker): hung, slow or down, Redis costs at most one budget, and the
+/// replica then dedupes alone. A failed attempt is never stored: the key is released so a retry runs again.
 /// </summary>
 internal sealed partial class RedisDedupStore(
     InMemoryDedupStore local,
     RedisConnection redis,
-    RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<RedisDedupStore> logger) : IDedupStore
@@ -23,28 +22,27 @@ internal sealed partial class RedisDedupStore(
     private static readonly TimeSpan PendingLease = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work) =>
-        local.RunOnceAsync(key, () => AcrossReplicasAsync(redis.Key("dedup:" + key), work));
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options) =>
+        local.RunOnceAsync(key, () => AcrossReplicasAsync(redis.Key("dedup:" + key), work, options), options);
 
-    private async Task<RelayAnswer> AcrossReplicasAsync(RedisKey key, Func<Task<RelayAnswer>> work)
+    private async Task<RelayAnswer> AcrossReplicasAsync(RedisKey key, Func<Task<RelayAnswer>> work, RelayOptions options)
     {
-        var giveUp = time.GetTimestamp();
-        var waitLimit = models.Current.Options.DeliveryTimeout + PendingLease;
+        var started = time.GetTimestamp();
         while (true)
         {
             RedisValue value;
             try
             {
-                if (await redis.Database.StringSetAsync(key, Pending, PendingLease, When.NotExists).ConfigureAwait(false))
+                if (await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(key, Pending, PendingLease, When.NotExists).WaitAsync(token), CancellationToken.None).ConfigureAwait(false))
                 {
-                    return await OwnAsync(key, work).ConfigureAwait(false);
+                    return await OwnAsync(key, work, options).ConfigureAwait(false);
                 }
 
-                value = await redis.Database.StringGetAsync(key).ConfigureAwait(false);
+                value = await redis.Guard.RunAsync(token => redis.Database.StringGetAsync(key).WaitAsync(token), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (RedisException e)
+            catch (StoreUnavailableException e)
             {
-                LogUnreachable(e.GetType().Name);
+                LogUnreachable(e.Message);
                 return await work().ConfigureAwait(false);
             }
 
@@ -54,34 +52,72 @@ internal sealed partial class RedisDedupStore(
                 return Decode(value);
             }
 
-            if (time.GetElapsedTime(giveUp) > waitLimit)
+            if (time.GetElapsedTime(started) + PollInterval >= options.Deadline)
             {
-                return RelayAnswer.Success("duplicate-wait-expired");
+                // Another replica has it in flight; it answers its own request. This one cannot promise anything.
+                return RelayAnswer.Retry("the same push is in flight on another replica");
             }
 
             await Task.Delay(PollInterval, time).ConfigureAwait(false);
         }
     }
 
-    private async Task<RelayAnswer> OwnAsync(RedisKey key, Func<Task<RelayAnswer>> work)
+    private async Task<RelayAnswer> OwnAsync(RedisKey key, Func<Task<RelayAnswer>> work, RelayOptions options)
     {
         RelayAnswer answer;
         // Keep the lease alive while the delivery runs, so a dead owner is replaced quickly and a live one is not.
         using (time.CreateTimer(_ => redis.Database.KeyExpire(key, PendingLease, CommandFlags.FireAndForget), null, PendingLease / 3, PendingLease / 3))
         {
-            answer = await work().ConfigureAwait(false);
+            try
+            {
+                answer = await work().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                answer = RelayAnswer.Retry($"the delivery failed unexpectedly ({e.GetType().Name})");
+            }
         }
 
-        try
+        // Stored off the answer's path: a hung Redis must not hold WeChat's answer past the deadline.
+        _ = StoreAnswerAsync(key, answer, options);
+        if (answer.Late is { } late)
         {
-            await redis.Database.StringSetAsync(key, Encode(answer), models.Current.Options.Dedup.Expiry).ConfigureAwait(false);
-        }
-        catch (RedisException e)
-        {
-            LogUnreachable(e.GetType().Name);
+            _ = StoreLateAsync(key, late, options);
         }
 
         return answer;
+    }
+
+    private async Task StoreAnswerAsync(RedisKey key, RelayAnswer answer, RelayOptions options)
+    {
+        try
+        {
+            await redis.Guard.RunAsync(
+                token => (answer.RetryLater
+                    ? redis.Database.KeyDeleteAsync(key)
+                    : redis.Database.StringSetAsync(key, Encode(answer), options.Dedup.Expiry)).WaitAsync(token),
+                CancellationToken.None,
+                StoreGuard.BackgroundBudget).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogUnreachable(e.Message); // the pending lease lapses by itself
+        }
+    }
+
+    private async Task StoreLateAsync(RedisKey key, Task<RelayAnswer?> late, RelayOptions options)
+    {
+        try
+        {
+            if (await late.ConfigureAwait(false) is { RetryLater: false } reply)
+            {
+                await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(key, Encode(reply), options.Dedup.Expiry).WaitAsync(token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
+        {
+            LogUnreachable(e.Message); // retries keep the first answer
+        }
     }
 
     private static string Encode(RelayAnswer answer) =>
@@ -100,6 +136,6 @@ internal sealed partial class RedisDedupStore(
         return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), text[..split]);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for dedup ({Error}); this replica dedupes alone until it is back")]
-    private partial void LogUnreachable(string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for dedup ({Reason}); this replica dedupes alone until it is back")]
+    private partial void LogUnreachable(string reason);
 }

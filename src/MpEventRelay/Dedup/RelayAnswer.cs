@@ -1,9 +1,22 @@
 namespace MpEventRelay.Dedup;
 
-/// <summary>What WeChat gets for one message: a checked plain passive reply, or nothing (<c>success</c>).</summary>
+/// <summary>What WeChat gets for one message: a checked plain passive reply, <c>success</c>, or a refusal to retry.</summary>
 /// <param name="ReplyXml">The plain reply XML (encrypted per request, since a retry may arrive in another mode); null for <c>success</c>.</param>
 /// <param name="Outcome">What happened, for logs and metrics.</param>
-internal sealed record RelayAnswer(byte[]? ReplyXml, string Outcome)
+/// <param name="RetryLater">
+/// True when the relay could neither deliver nor durably record the message: WeChat gets a non-2xx answer and
+/// retries, and dedup forgets the attempt so the retry runs again. A 200 is a promise; this is the honest no.
+/// </param>
+internal sealed record RelayAnswer(byte[]? ReplyXml, string Outcome, bool RetryLater = false)
 {
+    /// <summary>
+    /// For an answer given at the deadline while the replier was still working: its reply once it comes (null when
+    /// none), so a WeChat retry that arrives later gets the reply rather than the <c>success</c> of the first try.
+    /// </summary>
+    public Task<RelayAnswer?>? Late { get; init; }
+
     public static RelayAnswer Success(string outcome) => new(null, outcome);
+
+    /// <summary>Not delivered and not durable: WeChat must send it again. <paramref name="reason"/> is the one-line answer.</summary>
+    public static RelayAnswer Retry(string reason) => new(null, reason, RetryLater: true);
 }

@@ -3,26 +3,25 @@ using MpEventRelay.Outbox;
 
 namespace MpEventRelay.Health;
 
-/// <summary>Ready only when every outbox store answers (SQLite always; Redis when configured).</summary>
+/// <summary>
+/// Ready while some outbox store takes writes; degraded while one of several does not (Redis down, SQLite taking
+/// over); not ready when none does (a full disk and no Redis): pushes then get 503 and a load balancer should send
+/// them elsewhere. Not ready either until a store has answered once (opened, warm). Reads only what the store guards saw, so a probe never queries or blocks a store.
+/// </summary>
 internal sealed class OutboxHealthCheck(DeliveryOutbox outbox) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object>();
-        foreach (var store in outbox.Stores)
+        if (!outbox.Stores.Any(s => s.Guard.HasAnswered))
         {
-            try
-            {
-                var stats = await store.StatsAsync(cancellationToken).ConfigureAwait(false);
-                data[$"{store.Name}.pending"] = stats.Pending;
-                data[$"{store.Name}.dead"] = stats.Dead;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return HealthCheckResult.Unhealthy($"outbox store {store.Name} is unreachable ({e.GetType().Name})", data: data);
-            }
+            return Task.FromResult(HealthCheckResult.Unhealthy("the outbox stores are opening"));
         }
 
-        return HealthCheckResult.Healthy("outbox stores reachable", data);
+        var failing = outbox.Stores.Where(s => !s.Guard.IsHealthy || !s.Guard.HasAnswered).ToList();
+        var data = failing.ToDictionary(s => s.Name, s => (object)(s.Guard.LastFailure ?? "failing"));
+        var result = failing.Count == 0 ? HealthCheckResult.Healthy("outbox stores take writes")
+            : failing.Count < outbox.Stores.Count ? HealthCheckResult.Degraded($"outbox store(s) {string.Join(", ", failing.Select(s => s.Name))} failing; the others take over", data: data)
+            : HealthCheckResult.Unhealthy("no outbox store takes writes: pushes that need one get 503", data: data);
+        return Task.FromResult(result);
     }
 }

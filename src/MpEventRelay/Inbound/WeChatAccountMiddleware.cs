@@ -1,4 +1,4 @@
-using MpEventRelay.Forwarding;
+using MpEventRelay.Delivery;
 using MpEventRelay.Logging;
 using MpEventRelay.Configuration;
 using MpEventRelay.Model;
@@ -110,25 +110,32 @@ internal sealed partial class WeChatAccountMiddleware(
         }
 
         var route = account.Route(push.Message);
-
         var key = Dedup.DedupKey.For(account.AppId, push.Message);
-        var answerTask = relay.RelayAsync(account, route, push, key);
-        var remaining = options.Deadline - time.GetElapsedTime(started);
+        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started));
         Dedup.RelayAnswer answer;
         try
         {
-            answer = await answerTask.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, context.RequestAborted).ConfigureAwait(false);
+            // The delivery owns the deadline and answers by it; this bound only guards against a bug there.
+            answer = await answerTask.WaitAsync(SafetyBound(options, started), time, context.RequestAborted).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            LogDeadlineMissed(account.Name, route?.Name, options.Deadline);
             metrics.DeadlineMissed(account.Name);
-            await relay.EnsureDurableAsync(key).ConfigureAwait(false);
-            answer = Dedup.RelayAnswer.Success("deadline-missed");
+            answer = Dedup.RelayAnswer.Retry("the delivery did not settle in time");
         }
         catch (OperationCanceledException)
         {
             return; // WeChat hung up; the delivery goes on and a retry will get its answer.
+        }
+
+        if (answer.RetryLater)
+        {
+            // Neither delivered nor durable: a 200 would be a lie. WeChat retries on a non-2xx.
+            SetLogContext(account, route, "retry-later");
+            LogNotAccepted(account.Name, route?.Name, answer.Outcome);
+            metrics.PushAnswered(account.Name, route?.Name ?? "-", "retry-later", time.GetElapsedTime(started));
+            await new Rejection(StatusCodes.Status503ServiceUnavailable, "The push could not be delivered or stored; send it again.").WriteAsync(context.Response).ConfigureAwait(false);
+            return;
         }
 
         SetLogContext(account, route, answer.Outcome);
@@ -173,6 +180,12 @@ internal sealed partial class WeChatAccountMiddleware(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: refused a request from {RemoteAddress} with {StatusCode}: {Reason}")]
     private partial void LogRejected(string account, string remoteAddress, int statusCode, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: no answer within the {Deadline} deadline; WeChat gets success, the delivery goes on")]
-    private partial void LogDeadlineMissed(string account, string? route, TimeSpan deadline);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: answered 503 so WeChat retries: {Reason}")]
+    private partial void LogNotAccepted(string account, string? route, string reason);
+
+    private TimeSpan SafetyBound(Configuration.RelayOptions options, long started)
+    {
+        var bound = TimeSpan.FromMilliseconds(Math.Min(options.Deadline.TotalMilliseconds + 250, 4900)) - time.GetElapsedTime(started);
+        return bound > TimeSpan.Zero ? bound : TimeSpan.Zero;
+    }
 }

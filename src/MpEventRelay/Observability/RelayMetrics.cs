@@ -22,8 +22,10 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _deadlineMisses;
     private readonly Counter<long> _dedupHits;
     private readonly Counter<long> _reloadFailures;
+    private readonly Counter<long> _outboxRefused;
+    private readonly Counter<long> _outboxUnavailable;
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
-    private readonly ConcurrentDictionary<string, int> _circuits = new();
+    private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
     private readonly TimeProvider _time;
 
     public RelayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
@@ -36,10 +38,12 @@ internal sealed class RelayMetrics : IDisposable
         _deadlineMisses = _meter.CreateCounter<long>("mprelay.deadline.misses", description: "Pushes answered 'success' because the replier missed the deadline.");
         _dedupHits = _meter.CreateCounter<long>("mprelay.dedup.hits", description: "WeChat retries and duplicates answered from the first attempt.");
         _reloadFailures = _meter.CreateCounter<long>("mprelay.config.reload.failures", description: "Configuration reloads refused.");
+        _outboxRefused = _meter.CreateCounter<long>("mprelay.outbox.refused", description: "Pushes refused (503) because a target's outbox is at its limit, by target.");
+        _outboxUnavailable = _meter.CreateCounter<long>("mprelay.outbox.unavailable", description: "Times no outbox store could record a delivery.");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
         _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
         _meter.CreateObservableGauge("mprelay.outbox.oldest.age", () => OldestAges(), "s", "Age of the oldest pending delivery.");
-        _meter.CreateObservableGauge("mprelay.circuit.state", () => _circuits.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("cluster", c.Key))), description: "Per target cluster: 0 closed, 1 half-open, 2 open.");
+        _meter.CreateObservableGauge("mprelay.circuit.state", () => _circuits.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("cluster", c.Key.Cluster), new KeyValuePair<string, object?>("destination", c.Key.Destination))), description: "Per destination: 0 closed, 1 half-open, 2 open.");
         _meter.CreateObservableGauge("mprelay.destination.healthy", () => DestinationHealthOf(services.GetRequiredService<IProxyStateLookup>()), description: "YARP's view of each destination: 1 healthy or unknown, 0 unhealthy.");
     }
 
@@ -63,7 +67,11 @@ internal sealed class RelayMetrics : IDisposable
     public void OutboxObserved(string store, OutboxStats stats) => _outbox[store] = stats;
 
     /// <summary>0 closed, 1 half-open, 2 open.</summary>
-    public void CircuitChanged(string cluster, int state) => _circuits[cluster] = state;
+    public void CircuitChanged(string cluster, string destination, int state) => _circuits[(cluster, destination)] = state;
+
+    public void OutboxRefused(string target) => _outboxRefused.Add(1, new KeyValuePair<string, object?>("target", target));
+
+    public void OutboxUnavailable() => _outboxUnavailable.Add(1);
 
     public void Dispose() => _meter.Dispose();
 

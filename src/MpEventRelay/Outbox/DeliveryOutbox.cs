@@ -1,26 +1,46 @@
+using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.Outbox;
 
 /// <summary>
 /// The relay's side of the outbox: records deliveries durably (Redis when configured, else SQLite; SQLite also takes
-/// what Redis cannot), and reports their outcome. The <see cref="OutboxWorker"/> retries what is due.
+/// what Redis cannot), each store call inside its guard's budget; enforces the per-target limit; settles outcomes.
+/// Callers learn the truth: a record, or "not recorded" (never a silent best effort).
 /// </summary>
-internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, RelayModelProvider models, TimeProvider time, ILogger<DeliveryOutbox> logger)
+internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, Observability.RelayMetrics metrics, TimeProvider time, ILogger<DeliveryOutbox> logger)
 {
     private readonly IOutboxStore[] _stores = stores.ToArray();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentDictionary<string, long> _observedPending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _addedSinceObserved = new(StringComparer.Ordinal);
 
     /// <summary>Every store, preferred first: the worker drains them all.</summary>
     public IReadOnlyList<IOutboxStore> Stores => _stores;
 
-    /// <summary>Records a delivery, due after <paramref name="dueIn"/>; null only when no store could take it.</summary>
-    public async Task<OutboxRecord?> AddAsync(AccountModel account, RouteModel route, TargetModel target, InboundPush push, string dedupKey, TimeSpan dueIn)
+    /// <summary>The longest a record can take when every store is tried in turn: what the request path keeps in reserve.</summary>
+    public TimeSpan WriteBudget(RelayOptions options) => options.StoreCallTimeout * _stores.Length;
+
+    /// <summary>True when every store's recent writes succeeded (readiness).</summary>
+    public bool AllStoresHealthy => _stores.All(s => s.Guard.IsHealthy);
+
+    /// <summary>Starts one cheap call through each store's guard, so the first push does not pay for a cold path.</summary>
+    public void WarmUp()
+    {
+        foreach (var store in _stores)
+        {
+            _ = store.Guard.RunAsync(store.StatsAsync, CancellationToken.None, StoreGuard.BackgroundBudget).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+    }
+
+    /// <summary>A delivery of <paramref name="push"/> to <paramref name="target"/>, due after <paramref name="dueIn"/>.</summary>
+    public OutboxItem NewItem(AccountModel account, RouteModel route, TargetModel target, InboundPush push, string dedupKey, TimeSpan dueIn, RelayOptions options, int attempts = 0, string? lastError = null)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var item = new OutboxItem
+        return new OutboxItem
         {
             Id = Guid.NewGuid().ToString("N"),
             Account = account.Name,
@@ -30,25 +50,49 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
             InboundMode = (int)push.Mode,
             Payload = OutboxPayload.Seal(account.Keys.Cryptor, push.Message.Xml.Span),
             CreatedAtMs = now,
-            ExpiresAtMs = now + (long)models.Current.Options.Outbox.Expiry.TotalMilliseconds,
+            ExpiresAtMs = now + (long)options.Outbox.Expiry.TotalMilliseconds,
             NextAttemptAtMs = now + (long)dueIn.TotalMilliseconds,
+            Attempts = attempts,
+            LastError = lastError,
         };
+    }
+
+    /// <summary>
+    /// Records the items in one store, all or none: the first store that takes them within its budget.
+    /// Returns the records, or a refusal reason (a target over its limit, or no store could record them).
+    /// </summary>
+    public async Task<(IReadOnlyList<OutboxRecord>? Records, string? Refusal)> TryAddAsync(IReadOnlyList<OutboxItem> items, RelayOptions options)
+    {
+        foreach (var item in items)
+        {
+            if (Pending(item.TargetKey) >= options.Outbox.MaxPendingPerTarget)
+            {
+                metrics.OutboxRefused(item.Target);
+                LogFull(item.Account, item.Target, options.Outbox.MaxPendingPerTarget);
+                return (null, $"the outbox of target {item.Target} is full ({options.Outbox.MaxPendingPerTarget} pending)");
+            }
+        }
 
         foreach (var store in _stores)
         {
             try
             {
-                await store.AddAsync(item).ConfigureAwait(false);
-                return new OutboxRecord(store, item);
+                await store.Guard.RunAsync(token => store.AddAsync(items, token), CancellationToken.None).ConfigureAwait(false);
+                foreach (var item in items)
+                {
+                    _addedSinceObserved.AddOrUpdate(item.TargetKey, 1, (_, n) => n + 1);
+                }
+
+                return (items.Select(item => new OutboxRecord(store, item)).ToList(), null);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (StoreUnavailableException e)
             {
-                LogStoreFailed(store.Name, e.GetType().Name, e.Message);
+                LogStoreFailed(store.Name, "record", e.Message);
             }
         }
 
-        LogNotDurable(account.Name, route.Name, target.Name);
-        return null;
+        metrics.OutboxUnavailable();
+        return (null, "no outbox store could record the delivery");
     }
 
     /// <summary>The delivery succeeded: forget it.</summary>
@@ -56,30 +100,51 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
     {
         try
         {
-            await record.Store.CompleteAsync(record.Item.Id).ConfigureAwait(false);
+            await record.Store.Guard.RunAsync(token => record.Store.CompleteAsync(record.Item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            _addedSinceObserved.AddOrUpdate(record.Item.TargetKey, -1, (_, n) => n - 1);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (StoreUnavailableException e)
         {
             // The worker will deliver it once more after its lease; receivers dedupe on the Idempotency-Key.
-            LogStoreFailed(record.Store.Name, e.GetType().Name, e.Message);
+            LogStoreFailed(record.Store.Name, "complete", e.Message);
         }
     }
 
-    /// <summary>The delivery failed: retry after a backoff (or now, for a first failure seen in flight).</summary>
-    public async Task RetryAsync(OutboxRecord record, string error)
+    /// <summary>The delivery failed: retry after a backoff, or, past its expiry, make it a dead letter.</summary>
+    public async Task FailAsync(OutboxRecord record, string error, OutboxOptions options)
     {
-        var attempts = record.Item.Attempts + 1;
-        var next = time.GetUtcNow() + OutboxBackoff.After(attempts, models.Current.Options.Outbox);
+        var item = record.Item with { Attempts = record.Item.Attempts + 1, LastError = error };
+        var now = time.GetUtcNow();
         try
         {
-            await record.Store.RescheduleAsync(record.Item with { Attempts = attempts, NextAttemptAtMs = next.ToUnixTimeMilliseconds(), LastError = error }).ConfigureAwait(false);
+            if (now.ToUnixTimeMilliseconds() >= item.ExpiresAtMs)
+            {
+                await record.Store.Guard.RunAsync(token => record.Store.DeadLetterAsync(item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+                _addedSinceObserved.AddOrUpdate(item.TargetKey, -1, (_, n) => n - 1);
+                LogDeadLettered(item.Account, item.Route, item.Target, item.Id, item.Attempts, error);
+                return;
+            }
+
+            item = item with { NextAttemptAtMs = (now + OutboxBackoff.After(item.Attempts, options)).ToUnixTimeMilliseconds() };
+            await record.Store.Guard.RunAsync(token => record.Store.RescheduleAsync(item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (StoreUnavailableException e)
         {
-            LogStoreFailed(record.Store.Name, e.GetType().Name, e.Message); // still leased: retried when the lease ends
+            LogStoreFailed(record.Store.Name, "reschedule", e.Message); // still leased: retried when the lease ends
         }
 
         Wake();
+    }
+
+    /// <summary>For the worker: the pending counts each store reports, which replace the local estimate.</summary>
+    public void ObservePending(IReadOnlyDictionary<string, long> byTarget)
+    {
+        _observedPending.Clear();
+        _addedSinceObserved.Clear();
+        foreach (var (key, count) in byTarget)
+        {
+            _observedPending.AddOrUpdate(key, count, (_, n) => n + count);
+        }
     }
 
     /// <summary>Wakes the worker early (something became due).</summary>
@@ -106,9 +171,15 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox store {Store} failed: {Error}: {Message}")]
-    private partial void LogStoreFailed(string store, string error, string message);
+    private long Pending(string targetKey) =>
+        _observedPending.GetValueOrDefault(targetKey) + _addedSinceObserved.GetValueOrDefault(targetKey);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: no outbox store could record the delivery to {Target}; it is attempted once, without a retry")]
-    private partial void LogNotDurable(string account, string route, string target);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox store {Store} could not {Operation}: {Reason}")]
+    private partial void LogStoreFailed(string store, string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: target {Target} of account {Account} has {Limit} deliveries pending; new pushes that need it are refused (503) until it drains")]
+    private partial void LogFull(string account, string target, int limit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: delivery to {Target} (account {Account}, route {Route}) expired after {Attempts} attempt(s) and is dead letter {Id}: {Failure}")]
+    private partial void LogDeadLettered(string account, string route, string target, string id, int attempts, string failure);
 }

@@ -23,4 +23,10 @@ internal sealed record OutboxItem
     public int Attempts { get; init; }
     public long NextAttemptAtMs { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>The account and target, the unit of the outbox's per-target limit.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string TargetKey => Key(Account, Target);
+
+    public static string Key(string account, string target) => account + "/" + target;
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace MpEventRelay.Outbox;
@@ -5,53 +6,54 @@ namespace MpEventRelay.Outbox;
 /// <summary>
 /// The embedded outbox: one SQLite file in WAL mode. <c>synchronous=NORMAL</c> makes a commit durable against a
 /// process crash (<c>kill -9</c>) without an fsync per push; a power loss can lose the last commits.
-/// One connection, one operation at a time: SQLite has one writer anyway.
+/// SQLite's calls are synchronous and it has one writer anyway, so one dedicated thread owns the connection and runs
+/// the operations in order; callers await them and can stop waiting (their token) without blocking a pool thread.
+/// The file is opened on first use and reopened after a failure, so a full or missing disk at start-up costs the
+/// operations that need it, not the process.
 /// </summary>
 internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
 {
     private const string Columns = "id, account, route, target, dedup_key, inbound_mode, payload, created_at, expires_at, attempts, next_attempt_at, last_error";
-    private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _path;
+    private readonly Channel<Operation> _operations = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
+    private SqliteConnection? _connection;
 
-    public SqliteOutboxStore(string path)
+    public SqliteOutboxStore(string path, Storage.StoreGuard guard)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
-        Execute("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            PRAGMA busy_timeout=5000;
-            CREATE TABLE IF NOT EXISTS outbox (
-                id TEXT PRIMARY KEY, account TEXT NOT NULL, route TEXT NOT NULL, target TEXT NOT NULL,
-                dedup_key TEXT NOT NULL, inbound_mode INTEGER NOT NULL, payload TEXT NOT NULL,
-                created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL,
-                next_attempt_at INTEGER NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);
-            CREATE INDEX IF NOT EXISTS outbox_due ON outbox (dead, next_attempt_at);
-            """);
+        _path = path;
+        Guard = guard;
+        _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-outbox" };
+        _thread.Start();
+        // Opens the file now, off the request path; a failure here is met again (and reported) by the first real use.
+        _ = RunAsync(Probe, CancellationToken.None).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     public string Name => "sqlite";
 
-    public Task AddAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
-        WithGate(() =>
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"INSERT OR IGNORE INTO outbox ({Columns}, dead) VALUES ($id, $account, $route, $target, $dedup, $mode, $payload, $created, $expires, $attempts, $next, $error, 0)";
-            Bind(command, item);
-            command.ExecuteNonQuery();
-            return true;
-        });
+    public Storage.StoreGuard Guard { get; }
 
-    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken = default) =>
-        WithGate<IReadOnlyList<OutboxItem>>(() =>
+    public Task AddAsync(IReadOnlyList<OutboxItem> items, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var transaction = connection.BeginTransaction();
+            foreach (var item in items)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"INSERT OR IGNORE INTO outbox ({Columns}, dead) VALUES ($id, $account, $route, $target, $dedup, $mode, $payload, $created, $expires, $attempts, $next, $error, 0)";
+                Bind(command, item);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<OutboxItem>>(connection =>
+        {
+            using var command = connection.CreateCommand();
             command.CommandText = $"""
                 UPDATE outbox SET next_attempt_at = $lease
                 WHERE id IN (SELECT id FROM outbox WHERE dead = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max)
@@ -61,89 +63,173 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             command.Parameters.AddWithValue("$now", nowMs);
             command.Parameters.AddWithValue("$max", max);
             return ReadAll(command);
-        });
+        }, cancellationToken);
 
-    public Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
-        Update("UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND dead = 0", item);
+    public Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken) =>
+        Update("UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND dead = 0", item, cancellationToken);
 
-    public Task CompleteAsync(string id, CancellationToken cancellationToken = default) =>
-        WithGate(() =>
+    public Task CompleteAsync(OutboxItem item, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = "DELETE FROM outbox WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$id", item.Id);
             return command.ExecuteNonQuery();
-        });
+        }, cancellationToken);
 
-    public Task DeadLetterAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
-        Update("UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id", item);
+    public Task DeadLetterAsync(OutboxItem item, CancellationToken cancellationToken) =>
+        Update("UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id", item, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(int max, CancellationToken cancellationToken = default) =>
-        WithGate<IReadOnlyList<OutboxItem>>(() =>
+    public Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(int max, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<OutboxItem>>(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 1 ORDER BY created_at LIMIT $max";
             command.Parameters.AddWithValue("$max", max);
             return ReadAll(command);
-        });
+        }, cancellationToken);
 
-    public Task<bool> ReplayAsync(string id, long nowMs, long expiresAtMs, CancellationToken cancellationToken = default) =>
-        WithGate(() =>
+    public Task<bool> ReplayAsync(string id, long nowMs, long expiresAtMs, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = "UPDATE outbox SET dead = 0, attempts = 0, next_attempt_at = $now, expires_at = $expires, last_error = NULL WHERE id = $id AND dead = 1";
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$now", nowMs);
             command.Parameters.AddWithValue("$expires", expiresAtMs);
             return command.ExecuteNonQuery() == 1;
-        });
+        }, cancellationToken);
 
-    public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken = default) =>
-        WithGate(() =>
+    // Both counts and the minimum come from indexes (outbox_due, outbox_age): no table scan, however deep the outbox.
+    public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
+        RunAsync(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = "SELECT (SELECT COUNT(*) FROM outbox WHERE dead = 0), (SELECT MIN(created_at) FROM outbox WHERE dead = 0), (SELECT COUNT(*) FROM outbox WHERE dead = 1)";
             using var reader = command.ExecuteReader();
             reader.Read();
             return new OutboxStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2));
-        });
+        }, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<string, long>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT account, target, COUNT(*) FROM outbox WHERE dead = 0 GROUP BY account, target";
+            using var reader = command.ExecuteReader();
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                counts[OutboxItem.Key(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+            }
+
+            return counts;
+        }, cancellationToken);
 
     public void Dispose()
     {
-        _connection.Dispose();
-        _gate.Dispose();
+        _operations.Writer.TryComplete();
+        _thread.Join(TimeSpan.FromSeconds(10));
+        _connection?.Dispose();
     }
 
-    private Task Update(string sql, OutboxItem item) =>
-        WithGate(() =>
+    private Task Update(string sql, OutboxItem item, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Parameters.AddWithValue("$id", item.Id);
             command.Parameters.AddWithValue("$attempts", item.Attempts);
             command.Parameters.AddWithValue("$next", item.NextAttemptAtMs);
             command.Parameters.AddWithValue("$error", (object?)item.LastError ?? DBNull.Value);
             return command.ExecuteNonQuery();
-        });
+        }, cancellationToken);
 
-    private async Task<T> WithGate<T>(Func<T> action)
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, T> run, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        var operation = new Operation(connection => run(connection), cancellationToken);
+        if (!_operations.Writer.TryWrite(operation))
         {
-            return action();
+            throw new ObjectDisposedException(nameof(SqliteOutboxStore));
         }
-        finally
+
+        return (T)(await operation.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private void Run()
+    {
+        var reader = _operations.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            _gate.Release();
+            while (reader.TryRead(out var operation))
+            {
+                if (operation.CancellationToken.IsCancellationRequested)
+                {
+                    operation.Done.TrySetCanceled(operation.CancellationToken); // its caller stopped waiting before it started
+                    continue;
+                }
+
+                try
+                {
+                    operation.Done.TrySetResult(operation.Run(_connection ??= Open()));
+                }
+                catch (Exception e)
+                {
+                    if (e is SqliteException { SqliteErrorCode: 10 or 13 or 14 or 26 }) // IOERR, FULL, CANTOPEN, NOTADB: reopen next time
+                    {
+                        _connection?.Dispose();
+                        _connection = null;
+                    }
+
+                    operation.Done.TrySetException(e);
+                }
+            }
         }
     }
 
-    private void Execute(string sql)
+    // A write and its removal: proves the file takes writes, and compiles the write path before the first push needs it.
+    private static bool Probe(SqliteConnection connection)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT OR REPLACE INTO outbox ({Columns}, dead) VALUES ('probe', '', '', '', '', 0, '', 0, 0, 0, 9223372036854775807, NULL, 1); DELETE FROM outbox WHERE id = 'probe';";
         command.ExecuteNonQuery();
+        return true;
+    }
+
+    private SqliteConnection Open()
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=NORMAL;
+                PRAGMA busy_timeout=5000;
+                CREATE TABLE IF NOT EXISTS outbox (
+                    id TEXT PRIMARY KEY, account TEXT NOT NULL, route TEXT NOT NULL, target TEXT NOT NULL,
+                    dedup_key TEXT NOT NULL, inbound_mode INTEGER NOT NULL, payload TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX IF NOT EXISTS outbox_due ON outbox (dead, next_attempt_at);
+                CREATE INDEX IF NOT EXISTS outbox_age ON outbox (dead, created_at);
+                CREATE INDEX IF NOT EXISTS outbox_target ON outbox (dead, account, target);
+                """;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private static void Bind(SqliteCommand command, OutboxItem item)
@@ -186,5 +272,14 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         }
 
         return items;
+    }
+
+    private sealed class Operation(Func<SqliteConnection, object?> run, CancellationToken cancellationToken)
+    {
+        public Func<SqliteConnection, object?> Run { get; } = run;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

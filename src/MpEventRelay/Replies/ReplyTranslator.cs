@@ -12,13 +12,13 @@ namespace MpEventRelay.Replies;
 /// Turns the replying target's answer into WeChat's: verified and decrypted with the target's keys, checked to be a
 /// passive reply to this user; anything unusable becomes <c>success</c> and a warning.
 /// </summary>
-internal sealed class ReplyTranslator(RelayModelProvider models, ILogger<ReplyTranslator> logger)
+internal sealed class ReplyTranslator(ILogger<ReplyTranslator> logger)
 {
-    public RelayAnswer Translate(TargetModel target, PushMessage push, byte[] answer)
+    public RelayAnswer Translate(TargetModel target, PushMessage push, byte[] answer, RelayOptions options)
     {
         try
         {
-            var reply = ReplyDecoder.Decode(answer, target.Keys, models.Current.Options.MaxBodyBytes);
+            var reply = ReplyDecoder.Decode(answer, target.Keys, options.MaxBodyBytes);
             if (reply is null)
             {
                 return RelayAnswer.Success("delivered");

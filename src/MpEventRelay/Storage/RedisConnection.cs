@@ -10,8 +10,9 @@ internal sealed class RedisConnection : IDisposable
 {
     private readonly ConnectionMultiplexer _multiplexer;
 
-    public RedisConnection(string configuration, string keyPrefix)
+    public RedisConnection(string configuration, string keyPrefix, StoreGuard guard)
     {
+        Guard = guard;
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
@@ -22,6 +23,9 @@ internal sealed class RedisConnection : IDisposable
     }
 
     public string KeyPrefix { get; }
+
+    /// <summary>The budget and breaker shared by every Redis call (dedup and outbox): one Redis, one view of its health.</summary>
+    public StoreGuard Guard { get; }
 
     public IDatabase Database => _multiplexer.GetDatabase();
 

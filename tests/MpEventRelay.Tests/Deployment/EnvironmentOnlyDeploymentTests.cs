@@ -48,11 +48,11 @@ public sealed class EnvironmentOnlyDeploymentTests(PublishedRelay published, ITe
 
         // Logins reach the IDaaS; the bot gets its mirror copy of each and every text.
         Assert.True(await Eventually.TrueAsync(() => bot.Accepted.Count >= 200, TimeSpan.FromSeconds(30)), $"bot accepted {bot.Accepted.Count} of 200");
-        var toIdaas = Delivery.Count(logins, idaas.Accepted, Keys.Idaas);
-        var toBot = Delivery.Count([.. logins, .. texts], bot.Accepted, Keys.Bot);
+        var toIdaas = DeliveryCount.Of(logins, idaas.Accepted, Keys.Idaas);
+        var toBot = DeliveryCount.Of([.. logins, .. texts], bot.Accepted, Keys.Bot);
         output.WriteLine($"environment-only published relay: IDaaS {toIdaas}; bot {toBot}");
-        Assert.Equal(new Delivery(100, 100, 0, 0), toIdaas);
-        Assert.Equal(new Delivery(200, 200, 0, 0), toBot);
+        Assert.Equal(new DeliveryCount(100, 100, 0, 0), toIdaas);
+        Assert.Equal(new DeliveryCount(200, 200, 0, 0), toBot);
         Assert.Equal(100, idaas.Received.Count); // nothing else, and no text, went to the IDaaS
 
         var demo = await new WeChatPushClient(http, DemoKeys()).PushAsync(relay.Url("/wechat/demo"), Pushes.From().Subscribe("forged"), EncryptionMode.Secure);

@@ -126,6 +126,13 @@ internal sealed partial class RelayProcess : IDisposable
         BaseAddress = new Uri(PushLine().Match(Output).Groups["address"].Value);
         var management = ManagementLine().Match(Output).Groups["port"];
         ManagementAddress = management.Success ? new Uri($"http://127.0.0.1:{management.Value}") : BaseAddress;
+
+        // As a load balancer would: pushes start once /health/ready says 200 (stores open and warm).
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        if (!await Eventually.TrueAsync(() => !_process.HasExited && http.GetAsync(new Uri(ManagementAddress, "/health/ready")).GetAwaiter().GetResult().IsSuccessStatusCode, TimeSpan.FromSeconds(60)))
+        {
+            throw new InvalidOperationException($"The relay did not become ready. Output:\n{Output}");
+        }
     }
 
     [GeneratedRegex(@"Push listener: (?<address>http://[^\s]+)")]

@@ -43,8 +43,19 @@ internal sealed class RelayServer : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        var address = app.Urls.First();
-        return new RelayServer(app, new Uri(address));
+        var relay = new RelayServer(app, new Uri(app.Urls.First()));
+        await relay.WaitUntilReadyAsync();
+        return relay;
+    }
+
+    /// <summary>As a load balancer would: pushes start once /health/ready says 200 (stores open and warm).</summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        var ready = await Eventually.TrueAsync(() => Http.GetAsync("/health/ready").GetAwaiter().GetResult().IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        if (!ready)
+        {
+            throw new InvalidOperationException("The relay did not become ready within 30 s: " + Http.GetStringAsync("/health/ready").GetAwaiter().GetResult());
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,5 @@
 using System.Text;
-using MpEventRelay.Forwarding;
+using MpEventRelay.Delivery;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Protocol.Simulation;

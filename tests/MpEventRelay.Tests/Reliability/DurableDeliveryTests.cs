@@ -34,12 +34,12 @@ public sealed class DurableDeliveryTests(ITestOutputHelper output)
         await Task.Delay(500); // a few retries while the bot is still down
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
 
-        Assert.True(await Eventually.TrueAsync(() => Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(15)));
         await Task.Delay(500); // anything delivered twice would show up now
-        var counts = Delivery.Count(sent, bot.Accepted, Keys.Bot);
+        var counts = DeliveryCount.Of(sent, bot.Accepted, Keys.Bot);
         output.WriteLine($"bot down then back: {counts}; failed attempts seen by the bot: {bot.Received.Count - bot.Accepted.Count}");
-        Assert.Equal(new Delivery(20, 20, 0, 0), counts);
-        Assert.Equal(10, Delivery.Count(sent.Where((_, i) => i % 2 == 1).ToList(), idaas.Accepted, Keys.Idaas).Delivered);
+        Assert.Equal(new DeliveryCount(20, 20, 0, 0), counts);
+        Assert.Equal(10, DeliveryCount.Of(sent.Where((_, i) => i % 2 == 1).ToList(), idaas.Accepted, Keys.Idaas).Delivered);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class DurableDeliveryTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         }
 
-        Assert.True(await Eventually.TrueAsync(() => Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered == 3));
+        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered == 3));
         Assert.Empty(ListDeadLetters(relay));
         Assert.Equal(HttpStatusCode.NotFound, (await Admin(relay, HttpMethod.Post, "/admin/dead-letters/nope/replay", AdminKey)).StatusCode);
     }

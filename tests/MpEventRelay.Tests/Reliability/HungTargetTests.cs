@@ -48,8 +48,8 @@ public sealed class HungTargetTests(ITestOutputHelper output)
         Assert.True(seenWhileOpen < sent.Count, $"the bot saw {seenWhileOpen} attempts for {sent.Count} pushes: the circuit did not open");
 
         bot.Delay(TimeSpan.Zero);
-        Assert.True(await Eventually.TrueAsync(() => Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(20)));
-        var counts = Delivery.Count(sent, bot.Accepted, Keys.Bot);
+        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(20)));
+        var counts = DeliveryCount.Of(sent, bot.Accepted, Keys.Bot);
         output.WriteLine($"after recovery: {counts}");
         Assert.Equal(0, counts.Lost);
     }

@@ -32,14 +32,14 @@ public sealed class KillNineTests(ITestOutputHelper output)
             relay.KillHard();
         }
 
-        Assert.Equal(0, Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered);
+        Assert.Equal(0, DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered);
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
         using var restarted = await RelayProcess.StartAsync(workDir, config);
 
-        Assert.True(await Eventually.TrueAsync(() => Delivery.Count(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(20)));
-        var counts = Delivery.Count(sent, bot.Accepted, Keys.Bot);
+        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(20)));
+        var counts = DeliveryCount.Of(sent, bot.Accepted, Keys.Bot);
         output.WriteLine($"kill -9 with the bot down, restart, bot back: {counts}");
-        Assert.Equal(new Delivery(10, 10, 0, 0), counts);
+        Assert.Equal(new DeliveryCount(10, 10, 0, 0), counts);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         using var restarted = await RelayProcess.StartAsync(workDir, config);
 
         // The record made at the deadline becomes due DeliveryTimeout + 5 s after it was made.
-        Assert.True(await Eventually.TrueAsync(() => Delivery.Count([message], bot.Accepted, Keys.Bot).Delivered == 1, TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of([message], bot.Accepted, Keys.Bot).Delivered == 1, TimeSpan.FromSeconds(20)));
         var keys = bot.Received.Select(p => p.Headers["Idempotency-Key"]).Distinct().ToList();
         output.WriteLine($"in flight at kill -9: the bot saw {bot.Received.Count} attempt(s), {bot.Accepted.Count} answered, one Idempotency-Key");
         Assert.Single(keys);

@@ -10,6 +10,11 @@ internal static class OutboxValidator
         Positive($"{Key}:PollInterval", options.PollInterval, "00:00:01", errors);
         Positive($"{Key}:RetryBaseDelay", options.RetryBaseDelay, "00:00:02", errors);
         Positive($"{Key}:Expiry", options.Expiry, "1.00:00:00", errors);
+        if (options.MaxPendingPerTarget < 1)
+        {
+            errors.Add($"{Key}:MaxPendingPerTarget", "must be at least 1.", "use 100000.");
+        }
+
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             errors.Add($"{Key}:RetryMaxDelay", "is shorter than RetryBaseDelay.", "use 00:05:00.");

@@ -4,14 +4,14 @@ using MpEventRelay.Protocol.Messages;
 namespace MpEventRelay.Tests.Infrastructure;
 
 /// <summary>Counts what reached a target, per distinct message: the numbers a fault test reports.</summary>
-internal sealed record Delivery(int Sent, int Delivered, int Duplicated, int Lost)
+internal sealed record DeliveryCount(int Sent, int Delivered, int Duplicated, int Lost)
 {
-    public static Delivery Count(IReadOnlyCollection<byte[]> sent, IEnumerable<ReceivedPush> accepted, WeChatKeys keys)
+    public static DeliveryCount Of(IReadOnlyCollection<byte[]> sent, IEnumerable<ReceivedPush> accepted, WeChatKeys keys)
     {
         var byMessage = accepted.GroupBy(p => Encoding.UTF8.GetString(p.Open(keys).Message.Xml.Span)).ToDictionary(g => g.Key, g => g.Count());
         var delivered = sent.Count(m => byMessage.ContainsKey(Encoding.UTF8.GetString(m)));
         var duplicated = byMessage.Values.Sum(c => c - 1);
-        return new Delivery(sent.Count, delivered, duplicated, sent.Count - delivered);
+        return new DeliveryCount(sent.Count, delivered, duplicated, sent.Count - delivered);
     }
 
     public override string ToString() => $"sent {Sent}, delivered {Delivered}, duplicated {Duplicated}, lost {Lost}";

@@ -1,4 +1,4 @@
-namespace MpEventRelay.Forwarding;
+namespace MpEventRelay.Delivery;
 
 /// <summary>What a target answered to one delivery, or why there was no answer.</summary>
 /// <param name="Delivered">True when the target answered 2xx.</param>

@@ -1,0 +1,58 @@
+using MpEventRelay.Configuration;
+using MpEventRelay.Model;
+using MpEventRelay.Outbox;
+using MpEventRelay.Protocol.Messages;
+
+namespace MpEventRelay.Delivery;
+
+/// <summary>
+/// "Send, then settle the record": the one way a recorded delivery ends, for copies sent at once, for a replier that
+/// finished after WeChat's deadline, and for the outbox worker. Delivered: the record is completed. Failed: it is
+/// rescheduled with backoff, or past its expiry made a dead letter with the reason.
+/// </summary>
+internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, TimeProvider time, ILogger<Settlement> logger)
+{
+    public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options)
+    {
+        using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
+        var result = await sender.SendAsync(target, push, record.Item.DedupKey, options, timeout.Token).ConfigureAwait(false);
+        await SettleAsync(record, result, options).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task SettleAsync(OutboxRecord record, DeliveryResult result, RelayOptions options)
+    {
+        var item = record.Item;
+        if (result.Delivered)
+        {
+            await outbox.CompleteAsync(record).ConfigureAwait(false);
+            if (item.Attempts > 0)
+            {
+                LogDeliveredLate(item.Account, item.Route, item.Target, item.Attempts + 1);
+            }
+
+            return;
+        }
+
+        if (item.Attempts == 0)
+        {
+            LogFailed(item.Account, item.Route, item.Target, result.Failure);
+        }
+        else
+        {
+            LogRetryFailed(item.Account, item.Route, item.Target, item.Attempts + 1, result.Failure);
+        }
+
+        await outbox.FailAsync(record, result.Failure ?? "failed", options.Outbox).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: delivered to {Target} (account {Account}, route {Route}) after {Attempts} attempt(s)")]
+    private partial void LogDeliveredLate(string account, string route, string target, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: delivery to target {Target} failed: {Failure}; kept in the outbox")]
+    private partial void LogFailed(string account, string route, string target, string? failure);
+
+    // Each retry's failure is routine while a target is down: the first failure and the dead letter are the news.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Account {Account} route {Route}: retry {Attempts} to target {Target} failed: {Failure}")]
+    private partial void LogRetryFailed(string account, string route, string target, int attempts, string? failure);
+}
