@@ -1,21 +1,25 @@
 namespace MpEventRelay.Configuration;
 
 /// <summary>
-/// The <c>Relay:Resilience</c> section: how each target's deliveries are retried and when its circuit opens
-/// (Polly, through Microsoft.Extensions.Http.Resilience). Read when YARP builds a cluster's client.
+/// The <c>Relay:Resilience</c> section: failover between a cluster's destinations and when a destination's circuit
+/// opens (Polly, one breaker per destination). Applies live.
 /// </summary>
 public sealed record ResilienceOptions
 {
     /// <summary>
-    /// Each attempt's timeout. Default 4 s: a slow target is given most of WeChat's budget rather than being sent the
-    /// same push again (a timed-out attempt may still have been processed).
+    /// An answer slower than this counts as a failure of that destination (for its circuit breaker). The request
+    /// itself is not abandoned: it waits up to <c>DeliveryTimeout</c>, because a request that may have arrived is
+    /// never sent again by the HTTP layer. Default 4 s.
     /// </summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
-    /// <summary>Retries of transient failures (connection errors, 408, 429, 5xx, attempt timeouts). Default 2.</summary>
+    /// <summary>
+    /// Failovers at once to another destination of the cluster, only when a destination provably did not receive
+    /// the push (no connection). Everything else is retried by the outbox. Default 2.
+    /// </summary>
     public int MaxRetries { get; init; } = 2;
 
-    /// <summary>The first retry's delay (exponential, with jitter). Default 100 ms.</summary>
+    /// <summary>Unused since failover is immediate; kept so existing configurations still load. Default 100 ms.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The failure ratio, over <see cref="SamplingDuration"/>, that opens a target's circuit. Default 0.5.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Http.Resilience;
 using MpEventRelay.Configuration;
 using Polly;
 using Polly.CircuitBreaker;
@@ -7,14 +6,20 @@ using Polly.CircuitBreaker;
 namespace MpEventRelay.Delivery;
 
 /// <summary>
-/// One Polly pipeline per destination (circuit breaker, attempt timeout), never per cluster: one dead destination
-/// opens its own circuit only. No retry strategy here: a request whose body was sent is never sent again by the HTTP
-/// layer (the outbox retries, with the same Idempotency-Key); failover on "not reached" is the sender's.
+/// One Polly circuit breaker per destination, never per cluster: one dead destination opens its own circuit only.
+/// No retry and no aborting timeout here: a request whose body was sent is never sent again by the HTTP layer, and
+/// abandoning it early would only make the outbox send it again (a bot that answers in 6 s would get it twice).
+/// The request waits up to the delivery timeout; an answer slower than <c>AttemptTimeout</c>, a 5xx/408/429, no
+/// connection or no answer at all counts as a failure of that destination.
 /// A change of <c>Relay:Resilience</c> builds fresh pipelines (and fresh circuits) on the next delivery.
 /// </summary>
 internal sealed partial class DestinationPipelines(Observability.RelayMetrics metrics, TimeProvider time, ILogger<DestinationPipelines> logger)
 {
+    private static readonly ResiliencePropertyKey<long> StartedKey = new("mprelay.attempt.started");
     private readonly ConcurrentDictionary<(string Cluster, string Destination), Entry> _pipelines = new();
+
+    /// <summary>Marks an attempt's start in its context, for the slow-answer rule.</summary>
+    public void Started(ResilienceContext context) => context.Properties.Set(StartedKey, time.GetTimestamp());
 
     public Entry For(string cluster, string destination, ResilienceOptions options)
     {
@@ -32,8 +37,9 @@ internal sealed partial class DestinationPipelines(Observability.RelayMetrics me
         var state = new CircuitBreakerStateProvider();
         metrics.CircuitChanged(cluster, destination, 0);
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = $"{cluster}/{destination}" }
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome, args.Context, options.AttemptTimeout)),
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = Math.Max(options.MinimumThroughput, 2),
                 SamplingDuration = options.SamplingDuration,
@@ -57,10 +63,14 @@ internal sealed partial class DestinationPipelines(Observability.RelayMetrics me
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout })
             .Build();
         return new Entry(options, pipeline, state);
     }
+
+    private bool IsFailure(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan attemptTimeout) =>
+        outcome.Exception is not null
+        || outcome.Result is { StatusCode: >= System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests }
+        || (context.Properties.TryGetValue(StartedKey, out var started) && time.GetElapsedTime(started) > attemptTimeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit opened for destination {Destination} of cluster {Cluster} for {BreakDuration}; deliveries go to its other destinations")]
     private partial void LogOpened(string cluster, string destination, TimeSpan breakDuration);

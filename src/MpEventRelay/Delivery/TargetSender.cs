@@ -9,7 +9,7 @@ using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
+using Polly;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -93,15 +93,18 @@ internal sealed class TargetSender(
         var counter = _inFlight.GetOrAdd(destination, _ => new StrongBox<int>());
         // YARP's own counter is internal; ours is atomic and mirrored into it for LeastRequests and PowerOfTwoChoices.
         destination.ConcurrentRequestCount = Interlocked.Increment(ref counter.Value);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        pipelines.Started(context);
         try
         {
             using var response = await pipeline.Pipeline.ExecuteAsync(
-                async token =>
+                static async (context, state) =>
                 {
-                    using var request = BuildRequest(outgoing, dedupKey, destination.Model.Config.Address, cluster);
-                    return await client.SendAsync(request, token).ConfigureAwait(false);
+                    using var request = BuildRequest(state.outgoing, state.dedupKey, state.destination.Model.Config.Address, state.cluster);
+                    return await state.client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
                 },
-                cancellationToken).ConfigureAwait(false);
+                context,
+                (outgoing, dedupKey, destination, cluster, client)).ConfigureAwait(false);
             var body = await ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
@@ -121,16 +124,13 @@ internal sealed class TargetSender(
         {
             return (DeliveryResult.Failed($"{destination.DestinationId}: {e.HttpRequestError}"), AttemptOutcome.MayHaveReached);
         }
-        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return (DeliveryResult.Failed($"{destination.DestinationId}: no answer within {options.Resilience.AttemptTimeout}"), AttemptOutcome.MayHaveReached);
-        }
         catch (OperationCanceledException)
         {
-            return (DeliveryResult.Failed($"{destination.DestinationId}: delivery timeout"), AttemptOutcome.MayHaveReached);
+            return (DeliveryResult.Failed($"{destination.DestinationId}: no answer within the delivery timeout ({options.DeliveryTimeout})"), AttemptOutcome.MayHaveReached);
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             destination.ConcurrentRequestCount = Interlocked.Decrement(ref counter.Value);
         }
     }
