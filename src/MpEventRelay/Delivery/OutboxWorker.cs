@@ -21,11 +21,16 @@ internal sealed partial class OutboxWorker(
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private const int BatchSize = 64;
+    private long _cycles;
+
+    /// <summary>How many times the worker has looked for due items: a calm worker adds about one per poll interval.</summary>
+    public long Cycles => Interlocked.Read(ref _cycles);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _cycles);
             var more = false;
             foreach (var store in outbox.Stores)
             {

@@ -133,7 +133,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
             LogStoreFailed(record.Store.Name, "reschedule", e.Message); // still leased: retried when the lease ends
         }
 
-        Wake();
+        // No wake-up: a rescheduled item is due after its backoff, which the worker's poll will see.
     }
 
     /// <summary>For the worker: the pending counts each store reports, which replace the local estimate.</summary>
