@@ -30,6 +30,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<Settlement>();
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<PushRelay>();
+        services.AddSingleton<BoundedBody>();
         services.AddSingleton<BackgroundDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeliveries>());
 
@@ -62,16 +63,19 @@ public static class RelayServiceCollectionExtensions
         }
 
         services.AddSingleton<InMemoryDedupStore>();
+        services.AddSingleton<InMemorySignatureLedger>();
         services.AddSingleton(sp => new SqliteOutboxStore(storage.SqlitePath, new StoreGuard("sqlite", CallTimeout(sp), sp.GetRequiredService<TimeProvider>()))); // a factory: disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {
             services.AddSingleton<IDedupStore>(sp => sp.GetRequiredService<InMemoryDedupStore>());
+            services.AddSingleton<ISignatureLedger>(sp => sp.GetRequiredService<InMemorySignatureLedger>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
         }
         else
         {
             services.AddSingleton(sp => new RedisConnection(storage.Redis, storage.RedisKeyPrefix, new StoreGuard("redis", CallTimeout(sp), sp.GetRequiredService<TimeProvider>())));
             services.AddSingleton<IDedupStore, RedisDedupStore>();
+            services.AddSingleton<ISignatureLedger, RedisSignatureLedger>();
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());

@@ -32,4 +32,7 @@ public enum ProtocolError
 
     /// <summary>A required element (ToUserName, FromUserName, CreateTime, MsgType, Encrypt…) is absent or malformed.</summary>
     MissingElement,
+
+    /// <summary>A significant element appears twice: the relay and a target could read different values.</summary>
+    DuplicateElement,
 }

@@ -39,6 +39,11 @@ public static class WeChatXmlReader
             throw new ProtocolException(ProtocolError.Dtd, "The body carries a DTD, which is refused.");
         }
 
+        if (!LooksLikeUtf8(body.Span))
+        {
+            throw new ProtocolException(ProtocolError.NotXml, "The body is not UTF-8 (a UTF-16 or UTF-32 byte order mark, or NUL bytes).");
+        }
+
         if (!DeclaresUtf8OrNothing(body.Span))
         {
             throw new ProtocolException(ProtocolError.NotXml, "The body declares an encoding other than UTF-8.");
@@ -58,7 +63,7 @@ public static class WeChatXmlReader
     {
         var fields = new XmlFields();
         using var reader = XmlReader.Create(new ReadOnlyMemoryStream(body), Settings);
-        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "xml")
+        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "xml" || reader.NamespaceURI.Length != 0)
         {
             throw new ProtocolException(ProtocolError.NotXml, "The root element is not <xml>.");
         }
@@ -91,6 +96,11 @@ public static class WeChatXmlReader
         return fields;
     }
 
+    // XmlReader honours a UTF-16/32 byte order mark (or the 3C 00 pattern of BOM-less UTF-16) over any declaration:
+    // such a body would be read as text no WeChat SDK downstream sees. UTF-8, with or without its BOM, only.
+    private static bool LooksLikeUtf8(ReadOnlySpan<byte> body) =>
+        !(body.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || body.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || body.IndexOf((byte)0) >= 0);
+
     // WeChat's bodies are UTF-8 and XmlReader's default is UTF-8; a declaration naming another encoding would make it
     // decode the bytes differently from every WeChat SDK, so it is refused. (Forcing the encoding through an
     // XmlParserContext costs 4.5 KB per document.)
@@ -113,24 +123,41 @@ public static class WeChatXmlReader
         return Ascii.EqualsIgnoreCase(value[..Math.Min(5, value.Length)], "utf-8"u8) || Ascii.EqualsIgnoreCase(value[..Math.Min(4, value.Length)], "utf8"u8);
     }
 
+    // Only WeChat's own elements count: no namespace. Each may appear once; a second one is refused rather than
+    // picking one of the two, since a target reading the same bytes might pick the other.
     private static bool TryReadKnown(XmlReader reader, XmlFields fields)
     {
+        if (reader.NamespaceURI.Length != 0)
+        {
+            return false;
+        }
+
         switch (reader.LocalName)
         {
-            case "ToUserName": fields.ToUserName = reader.ReadElementContentAsString(); return true;
-            case "FromUserName": fields.FromUserName = reader.ReadElementContentAsString(); return true;
-            case "CreateTime": fields.CreateTime = reader.ReadElementContentAsString().Trim(); return true;
-            case "MsgType": fields.MsgType = reader.ReadElementContentAsString(); return true;
-            case "Event": fields.Event = reader.ReadElementContentAsString(); return true;
-            case "EventKey": fields.EventKey = reader.ReadElementContentAsString(); return true;
-            case "Ticket": fields.Ticket = reader.ReadElementContentAsString(); return true;
-            case "MsgId" or "MsgID": fields.MsgId = reader.ReadElementContentAsString().Trim(); return true;
-            case "Content": fields.Content = reader.ReadElementContentAsString(); return true;
-            case "Encrypt": fields.Encrypt = reader.ReadElementContentAsString(); return true;
-            case "MsgSignature": fields.MsgSignature = reader.ReadElementContentAsString().Trim(); return true;
-            case "TimeStamp": fields.TimeStamp = reader.ReadElementContentAsString().Trim(); return true;
-            case "Nonce": fields.Nonce = reader.ReadElementContentAsString(); return true;
+            case "ToUserName": fields.ToUserName = Once(reader, fields.ToUserName); return true;
+            case "FromUserName": fields.FromUserName = Once(reader, fields.FromUserName); return true;
+            case "CreateTime": fields.CreateTime = Once(reader, fields.CreateTime).Trim(); return true;
+            case "MsgType": fields.MsgType = Once(reader, fields.MsgType); return true;
+            case "Event": fields.Event = Once(reader, fields.Event); return true;
+            case "EventKey": fields.EventKey = Once(reader, fields.EventKey); return true;
+            case "Ticket": fields.Ticket = Once(reader, fields.Ticket); return true;
+            case "MsgId" or "MsgID": fields.MsgId = Once(reader, fields.MsgId).Trim(); return true;
+            case "Content": fields.Content = Once(reader, fields.Content); return true;
+            case "Encrypt": fields.Encrypt = Once(reader, fields.Encrypt); return true;
+            case "MsgSignature": fields.MsgSignature = Once(reader, fields.MsgSignature).Trim(); return true;
+            case "TimeStamp": fields.TimeStamp = Once(reader, fields.TimeStamp).Trim(); return true;
+            case "Nonce": fields.Nonce = Once(reader, fields.Nonce); return true;
             default: return false;
         }
+    }
+
+    private static string Once(XmlReader reader, string? already)
+    {
+        if (already is not null)
+        {
+            throw new ProtocolException(ProtocolError.DuplicateElement, $"<{reader.LocalName}> appears more than once.");
+        }
+
+        return reader.ReadElementContentAsString();
     }
 }

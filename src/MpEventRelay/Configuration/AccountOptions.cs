@@ -18,8 +18,19 @@ public sealed record AccountOptions
     /// <summary>The key before the last rotation, tried when the current one fails.</summary>
     public string? PreviousEncodingAESKey { get; init; }
 
-    /// <summary>Refuse plaintext pushes (once the console is in secure mode, a plaintext push is forged).</summary>
-    public bool RequireEncryption { get; init; }
+    /// <summary>
+    /// Accept plaintext pushes although the account has an EncodingAESKey. Off by default, and it should stay off: the
+    /// plaintext <c>signature</c> covers only Token, timestamp and nonce, not the body, so anyone who has seen one
+    /// signed URL (WeChat puts <c>signature</c> on secure-mode URLs too) can push any body — a forged <c>SCAN</c> logs
+    /// an attacker in as a victim. Turn it on only while the console is still in plaintext mode, during a migration.
+    /// </summary>
+    public bool AllowPlaintext { get; init; }
+
+    /// <summary>
+    /// Obsolete: plaintext is refused by default once a key is configured. <c>true</c> changes nothing; <c>false</c>
+    /// no longer allows plaintext (a start-up warning says so); use <see cref="AllowPlaintext"/>.
+    /// </summary>
+    public bool? RequireEncryption { get; init; }
 
     /// <summary>Where pushes can go, by name.</summary>
     public Dictionary<string, TargetOptions> Targets { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -13,5 +13,6 @@ internal interface IDedupStore
     /// <param name="key">The message's <see cref="DedupKey"/>.</param>
     /// <param name="work">The one delivery of the message.</param>
     /// <param name="options">The configuration snapshot of the push (expiry, capacity, deadline).</param>
-    Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options);
+    /// <param name="rememberFor">How long the answer must be remembered at least (the push's replay window).</param>
+    Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan rememberFor);
 }

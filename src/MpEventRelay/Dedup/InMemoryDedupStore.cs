@@ -4,12 +4,16 @@ using MpEventRelay.Configuration;
 namespace MpEventRelay.Dedup;
 
 /// <summary>
-/// The embedded default: one process, bounded (<see cref="DedupOptions.Capacity"/>) and expiring
-/// (<see cref="DedupOptions.Expiry"/>). Expired entries, and over capacity the oldest finished ones, are dropped;
-/// attempts in flight are never evicted. Capacity should cover WeChat's retry window (about 15 s) at peak rate.
+/// The embedded default: one process. Each message is remembered for its own window (at least
+/// <see cref="DedupOptions.Expiry"/>, and as long as a replay of it would pass the clock-skew check), then dropped,
+/// oldest first. <see cref="DedupOptions.Capacity"/> is a size the operator plans for, not a reason to forget: a
+/// message still inside its window is never evicted (that would let a replay through); going over capacity is
+/// counted and logged instead. Attempts in flight are never evicted either.
 /// </summary>
-internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, TimeProvider time) : IDedupStore
+internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metrics, TimeProvider time, ILogger<InMemoryDedupStore> logger) : IDedupStore
 {
+    private long _lastOverCapacityWarning = long.MinValue;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Key, Entry Entry)> _arrivals = new();
     private readonly Lock _trimLock = new();
@@ -19,15 +23,15 @@ internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, Tim
 
     public int Count => Volatile.Read(ref _count);
 
-    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options)
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan rememberFor)
     {
         var now = time.GetTimestamp();
-        var expiry = options.Dedup.Expiry;
+        var expiry = rememberFor > options.Dedup.Expiry ? rememberFor : options.Dedup.Expiry;
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))
             {
-                if (time.GetElapsedTime(existing.Started, now) < expiry || !existing.Answer.IsCompleted)
+                if (now < existing.ExpiresAt || !existing.Answer.IsCompleted)
                 {
                     metrics.DedupHit();
                     return existing.Answer;
@@ -37,20 +41,21 @@ internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, Tim
                 continue;
             }
 
-            var mine = new Entry(now);
+            var mine = new Entry(now + (long)(expiry.TotalSeconds * time.TimestampFrequency));
             if (_entries.TryAdd(key, mine))
             {
                 Interlocked.Increment(ref _count);
                 _arrivals.Enqueue((key, mine));
-                TrimIfFull(now, expiry, options.Dedup.Capacity);
+                Trim(now, options.Dedup.Capacity);
                 mine.Start(work, () => Remove(key, mine));
                 return mine.Answer;
             }
         }
     }
 
-    // Entries leave in arrival order, so expiry and eviction are one walk from the oldest: O(1) per push, no sorting.
-    private void TrimIfFull(long now, TimeSpan expiry, int capacity)
+    // Entries leave in arrival order, one walk from the oldest: O(1) per push, no sorting. An entry with a longer
+    // window than a later one holds the walk up a little; it never lets one leave early.
+    private void Trim(long now, int capacity)
     {
         if (!_trimLock.TryEnter())
         {
@@ -59,16 +64,20 @@ internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, Tim
 
         try
         {
-            while (_arrivals.TryPeek(out var oldest))
+            while (_arrivals.TryPeek(out var oldest) && now >= oldest.Entry.ExpiresAt && oldest.Entry.Answer.IsCompleted)
             {
-                var expired = time.GetElapsedTime(oldest.Entry.Started, now) >= expiry;
-                if ((!expired && Count <= capacity) || !oldest.Entry.Answer.IsCompleted)
-                {
-                    return; // nothing due, or the oldest is still in flight: never evicted
-                }
-
                 _arrivals.TryDequeue(out _);
                 Remove(oldest.Key, oldest.Entry);
+            }
+
+            if (Count > capacity)
+            {
+                metrics.DedupOverCapacity();
+                if (_lastOverCapacityWarning == long.MinValue || time.GetElapsedTime(_lastOverCapacityWarning, now) > TimeSpan.FromMinutes(1))
+                {
+                    _lastOverCapacityWarning = now;
+                    LogOverCapacity(Count, capacity);
+                }
             }
         }
         finally
@@ -85,11 +94,14 @@ internal sealed class InMemoryDedupStore(Observability.RelayMetrics metrics, Tim
         }
     }
 
-    private sealed class Entry(long started)
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dedup remembers {Count} messages, over Relay:Dedup:Capacity {Capacity}: their replay windows have not ended, so none is forgotten early. Raise the capacity (memory: about 800 B each) or shorten Relay:ClockSkew")]
+    private partial void LogOverCapacity(int count, int capacity);
+
+    private sealed class Entry(long expiresAt)
     {
         private readonly TaskCompletionSource<RelayAnswer> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public long Started { get; } = started;
+        public long ExpiresAt { get; } = expiresAt;
 
         private volatile Task<RelayAnswer>? _late;
 

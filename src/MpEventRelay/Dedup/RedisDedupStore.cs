@@ -22,10 +22,13 @@ internal sealed partial class RedisDedupStore(
     private static readonly TimeSpan PendingLease = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options) =>
-        local.RunOnceAsync(key, () => AcrossReplicasAsync(redis.Key("dedup:" + key), work, options), options);
+    public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan rememberFor)
+    {
+        var keep = rememberFor > options.Dedup.Expiry ? rememberFor : options.Dedup.Expiry;
+        return local.RunOnceAsync(key, () => AcrossReplicasAsync(redis.Key("dedup:" + key), work, options, keep), options, rememberFor);
+    }
 
-    private async Task<RelayAnswer> AcrossReplicasAsync(RedisKey key, Func<Task<RelayAnswer>> work, RelayOptions options)
+    private async Task<RelayAnswer> AcrossReplicasAsync(RedisKey key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan keep)
     {
         var started = time.GetTimestamp();
         while (true)
@@ -35,7 +38,7 @@ internal sealed partial class RedisDedupStore(
             {
                 if (await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(key, Pending, PendingLease, When.NotExists).WaitAsync(token), CancellationToken.None).ConfigureAwait(false))
                 {
-                    return await OwnAsync(key, work, options).ConfigureAwait(false);
+                    return await OwnAsync(key, work, keep).ConfigureAwait(false);
                 }
 
                 value = await redis.Guard.RunAsync(token => redis.Database.StringGetAsync(key).WaitAsync(token), CancellationToken.None).ConfigureAwait(false);
@@ -62,7 +65,7 @@ internal sealed partial class RedisDedupStore(
         }
     }
 
-    private async Task<RelayAnswer> OwnAsync(RedisKey key, Func<Task<RelayAnswer>> work, RelayOptions options)
+    private async Task<RelayAnswer> OwnAsync(RedisKey key, Func<Task<RelayAnswer>> work, TimeSpan keep)
     {
         RelayAnswer answer;
         // Keep the lease alive while the delivery runs, so a dead owner is replaced quickly and a live one is not.
@@ -79,23 +82,23 @@ internal sealed partial class RedisDedupStore(
         }
 
         // Stored off the answer's path: a hung Redis must not hold WeChat's answer past the deadline.
-        _ = StoreAnswerAsync(key, answer, options);
+        _ = StoreAnswerAsync(key, answer, keep);
         if (answer.Late is { } late)
         {
-            _ = StoreLateAsync(key, late, options);
+            _ = StoreLateAsync(key, late, keep);
         }
 
         return answer;
     }
 
-    private async Task StoreAnswerAsync(RedisKey key, RelayAnswer answer, RelayOptions options)
+    private async Task StoreAnswerAsync(RedisKey key, RelayAnswer answer, TimeSpan keep)
     {
         try
         {
             await redis.Guard.RunAsync(
                 token => (answer.RetryLater
                     ? redis.Database.KeyDeleteAsync(key)
-                    : redis.Database.StringSetAsync(key, Encode(answer), options.Dedup.Expiry)).WaitAsync(token),
+                    : redis.Database.StringSetAsync(key, Encode(answer), keep)).WaitAsync(token),
                 CancellationToken.None,
                 StoreGuard.BackgroundBudget).ConfigureAwait(false);
         }
@@ -105,13 +108,13 @@ internal sealed partial class RedisDedupStore(
         }
     }
 
-    private async Task StoreLateAsync(RedisKey key, Task<RelayAnswer?> late, RelayOptions options)
+    private async Task StoreLateAsync(RedisKey key, Task<RelayAnswer?> late, TimeSpan keep)
     {
         try
         {
             if (await late.ConfigureAwait(false) is { RetryLater: false } reply)
             {
-                await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(key, Encode(reply), options.Dedup.Expiry).WaitAsync(token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+                await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(key, Encode(reply), keep).WaitAsync(token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)

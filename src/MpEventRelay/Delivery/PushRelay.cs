@@ -31,11 +31,11 @@ internal sealed partial class PushRelay(
     ILogger<PushRelay> logger)
 {
     public Task<RelayAnswer> RelayAsync(PushDelivery delivery) =>
-        dedup.RunOnceAsync(delivery.Key, () => DeliverAsync(delivery), delivery.Model.Options);
+        dedup.RunOnceAsync(delivery.Key, () => DeliverAsync(delivery), delivery.Model.Options, delivery.RememberFor);
 
     private async Task<RelayAnswer> DeliverAsync(PushDelivery delivery)
     {
-        var (model, account, route, push, key, _) = delivery;
+        var (model, account, route, push, key, _, _) = delivery;
         if (route is null)
         {
             LogNoRoute(account.Name, push.Message.MsgType, push.Message.Event);
@@ -66,7 +66,7 @@ internal sealed partial class PushRelay(
     // Returns null when every copy is recorded (and on its way) or delivered; else why not.
     private async Task<string?> DeliverCopiesAsync(PushDelivery delivery, IReadOnlyList<TargetModel> copies)
     {
-        var (model, account, route, push, key, _) = delivery;
+        var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
         var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key, SafetyDelay(options), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
@@ -95,7 +95,7 @@ internal sealed partial class PushRelay(
 
     private async Task<RelayAnswer> AwaitReplierAsync(PushDelivery delivery, Task<DeliveryResult> replier)
     {
-        var (model, account, route, push, key, _) = delivery;
+        var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
         var waitFor = Remaining(delivery, options.Deadline - outbox.WriteBudget(options));
         try

@@ -1,38 +1,75 @@
-using System.Buffers;
-
 namespace MpEventRelay.Inbound;
 
-/// <summary>Reads a request body whole, refusing it (null) as soon as it exceeds the limit.</summary>
-internal static class BoundedBody
+/// <summary>
+/// Reads a push body so that it costs what it carries: memory grows as bytes arrive (never sized by the announced
+/// Content-Length), the read ends at WeChat's deadline (a body still trickling in then could not be answered in
+/// time anyway), and the number of bodies being read at once is capped. A slow sender costs a few KB and a few
+/// seconds, never the process.
+/// </summary>
+internal sealed class BoundedBody(Observability.RelayMetrics metrics)
 {
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private const int FirstChunk = 4096;
+    private const int MaxConcurrentReads = 4096;
+    private readonly SemaphoreSlim _reads = new(MaxConcurrentReads, MaxConcurrentReads);
+
+    /// <summary>The body, or the reason it was refused.</summary>
+    public async Task<(ReadOnlyMemory<byte> Body, Rejection? Refused)> ReadAsync(HttpRequest request, int maxBytes, TimeSpan within, TimeProvider time, CancellationToken aborted)
     {
         if (request.ContentLength > maxBytes)
         {
-            return null;
+            return (default, TooLarge(maxBytes));
         }
 
-        if (request.ContentLength is { } length)
+        if (!await _reads.WaitAsync(TimeSpan.Zero, aborted).ConfigureAwait(false))
         {
-            var exact = new byte[length];
-            await request.Body.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
-            return exact;
+            metrics.BodyReadsRefused();
+            return (default, new Rejection(StatusCodes.Status503ServiceUnavailable, "Too many bodies are being read at once; send it again."));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
+        using var deadline = new CancellationTokenSource(within, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, aborted);
+        try
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            var buffer = new byte[Math.Min(FirstChunk, maxBytes + 1)];
+            var length = 0;
+            while (true)
             {
-                return buffer.WrittenSpan.ToArray();
-            }
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return (default, TooLarge(maxBytes));
+                    }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
-                return null;
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), either.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer.AsMemory(0, length), null);
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return (default, TooLarge(maxBytes));
+                }
             }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return (default, new Rejection(StatusCodes.Status408RequestTimeout, "The body did not arrive within the deadline."));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            return (default, new Rejection(StatusCodes.Status400BadRequest, "The body could not be read."));
+        }
+        finally
+        {
+            _reads.Release();
         }
     }
+
+    private static Rejection TooLarge(int maxBytes) => new(StatusCodes.Status413PayloadTooLarge, $"The body exceeds {maxBytes} bytes.");
 }

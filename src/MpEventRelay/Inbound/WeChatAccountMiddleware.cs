@@ -18,6 +18,8 @@ internal sealed partial class WeChatAccountMiddleware(
     RequestDelegate next,
     RelayModelProvider models,
     PushRelay relay,
+    BoundedBody bodies,
+    ISignatureLedger signatures,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     IDiagnosticContext diagnostics,
@@ -35,9 +37,11 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
+        // Every answer on an account path is text or XML for WeChat, never something a browser should sniff.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         if (HttpMethods.IsGet(context.Request.Method))
         {
-            await VerifyUrlAsync(context, account).ConfigureAwait(false);
+            await VerifyUrlAsync(context, account, model.Options).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPost(context.Request.Method))
         {
@@ -50,7 +54,7 @@ internal sealed partial class WeChatAccountMiddleware(
         }
     }
 
-    private async Task VerifyUrlAsync(HttpContext context, AccountModel account)
+    private async Task VerifyUrlAsync(HttpContext context, AccountModel account, Configuration.RelayOptions options)
     {
         var query = ReadQuery(context.Request);
         if (query.EchoStr is null || !Protocol.Signing.WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
@@ -59,8 +63,14 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
+        if (!ClockSkewCheck.IsWithin(query.Timestamp, options.ClockSkew, time))
+        {
+            await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: timestamp is outside the allowed clock skew.")).ConfigureAwait(false);
+            return;
+        }
+
         SetLogContext(account, null, "verified");
-        context.Response.ContentType = "text/plain";
+        context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(query.EchoStr).ConfigureAwait(false);
     }
 
@@ -68,20 +78,10 @@ internal sealed partial class WeChatAccountMiddleware(
     {
         var started = time.GetTimestamp();
         var options = model.Options;
-        byte[]? body;
-        try
+        var (body, refused) = await bodies.ReadAsync(context.Request, options.MaxBodyBytes, options.Deadline, time, context.RequestAborted).ConfigureAwait(false);
+        if (refused is not null)
         {
-            body = await BoundedBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status400BadRequest, "The body could not be read.")).ConfigureAwait(false);
-            return;
-        }
-
-        if (body is null)
-        {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status413PayloadTooLarge, $"The body exceeds {options.MaxBodyBytes} bytes.")).ConfigureAwait(false);
+            await RejectAsync(context, account, refused).ConfigureAwait(false);
             return;
         }
 
@@ -103,15 +103,27 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
-        if (account.RequireEncryption && !push.IsEncrypted)
+        if (!push.IsEncrypted)
         {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This account requires encrypted pushes.")).ConfigureAwait(false);
-            return;
+            if (!account.AcceptsPlaintext)
+            {
+                await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This account has an EncodingAESKey: plaintext pushes are refused.")).ConfigureAwait(false);
+                return;
+            }
+
+            // The plaintext signature does not cover the body: it may carry only the body it was first seen with.
+            var binding = $"{account.Name}|{query.Timestamp}|{query.Nonce}|{query.Signature}";
+            if (!await signatures.BindAsync(binding, BodyHash(body.Span), ReplayWindow.For(query.Timestamp, options, time)).ConfigureAwait(false))
+            {
+                metrics.SignatureReused(account.Name);
+                await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This signature was already used with another body.")).ConfigureAwait(false);
+                return;
+            }
         }
 
         var route = account.Route(push.Message);
         var key = Dedup.DedupKey.For(account.AppId, push.Message);
-        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started));
+        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, ReplayWindow.For(query.Timestamp, options, time)));
         Dedup.RelayAnswer answer;
         try
         {
@@ -160,10 +172,18 @@ internal sealed partial class WeChatAccountMiddleware(
         return response.Body.WriteAsync(payload).AsTask();
     }
 
+    private static string BodyHash(ReadOnlySpan<byte> body) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(body));
+
     private static PushQuery ReadQuery(HttpRequest request)
     {
         var query = request.Query;
         return PushQuery.From(name => query[name]);
+    }
+
+    private TimeSpan SafetyBound(Configuration.RelayOptions options, long started)
+    {
+        var bound = TimeSpan.FromMilliseconds(Math.Min(options.Deadline.TotalMilliseconds + 250, 4900)) - time.GetElapsedTime(started);
+        return bound > TimeSpan.Zero ? bound : TimeSpan.Zero;
     }
 
     // One property for the request log line (account, route, target, outcome), set once: each Set takes a lock.
@@ -182,10 +202,4 @@ internal sealed partial class WeChatAccountMiddleware(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: answered 503 so WeChat retries: {Reason}")]
     private partial void LogNotAccepted(string account, string? route, string reason);
-
-    private TimeSpan SafetyBound(Configuration.RelayOptions options, long started)
-    {
-        var bound = TimeSpan.FromMilliseconds(Math.Min(options.Deadline.TotalMilliseconds + 250, 4900)) - time.GetElapsedTime(started);
-        return bound > TimeSpan.Zero ? bound : TimeSpan.Zero;
-    }
 }

@@ -10,7 +10,8 @@ internal sealed class AccountModel
     public required string AppId { get; init; }
     public required WeChatKeys Keys { get; init; }
     public required PushDecoder Decoder { get; init; }
-    public required bool RequireEncryption { get; init; }
+    /// <summary>True when a plaintext push is accepted: the account has no key, or <c>AllowPlaintext</c> is set.</summary>
+    public required bool AcceptsPlaintext { get; init; }
     public required IReadOnlyList<RouteModel> Routes { get; init; }
     public required IReadOnlyDictionary<string, TargetModel> Targets { get; init; }
 

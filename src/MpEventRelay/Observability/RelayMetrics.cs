@@ -23,6 +23,9 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _dedupHits;
     private readonly Counter<long> _reloadFailures;
     private readonly Counter<long> _outboxRefused;
+    private readonly Counter<long> _bodyReadsRefused;
+    private readonly Counter<long> _dedupOverCapacity;
+    private readonly Counter<long> _signatureReuse;
     private readonly Counter<long> _outboxUnavailable;
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
     private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
@@ -39,6 +42,9 @@ internal sealed class RelayMetrics : IDisposable
         _dedupHits = _meter.CreateCounter<long>("mprelay.dedup.hits", description: "WeChat retries and duplicates answered from the first attempt.");
         _reloadFailures = _meter.CreateCounter<long>("mprelay.config.reload.failures", description: "Configuration reloads refused.");
         _outboxRefused = _meter.CreateCounter<long>("mprelay.outbox.refused", description: "Pushes refused (503) because a target's outbox is at its limit, by target.");
+        _bodyReadsRefused = _meter.CreateCounter<long>("mprelay.body.reads.refused", description: "Pushes refused (503) because too many bodies were being read at once.");
+        _dedupOverCapacity = _meter.CreateCounter<long>("mprelay.dedup.over.capacity", description: "Messages remembered beyond Dedup:Capacity because their replay window had not ended.");
+        _signatureReuse = _meter.CreateCounter<long>("mprelay.signature.reuse", description: "Plaintext pushes refused: a signature already seen with another body.");
         _outboxUnavailable = _meter.CreateCounter<long>("mprelay.outbox.unavailable", description: "Times no outbox store could record a delivery.");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
         _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
@@ -72,6 +78,12 @@ internal sealed class RelayMetrics : IDisposable
     public void OutboxRefused(string target) => _outboxRefused.Add(1, new KeyValuePair<string, object?>("target", target));
 
     public void OutboxUnavailable() => _outboxUnavailable.Add(1);
+
+    public void BodyReadsRefused() => _bodyReadsRefused.Add(1);
+
+    public void DedupOverCapacity() => _dedupOverCapacity.Add(1);
+
+    public void SignatureReused(string account) => _signatureReuse.Add(1, new KeyValuePair<string, object?>("account", account));
 
     public void Dispose() => _meter.Dispose();
 

@@ -42,7 +42,7 @@ internal sealed class RelayConfig
 
     public RelayConfig AdminKey(string key) => Set("Admin", new JsonObject { ["Key"] = key });
 
-    public RelayConfig Account(string name, string path, JsonObject targets, JsonArray routes, bool requireEncryption = false, string token = Keys.AccountToken, string key = Keys.AccountKey, string appId = Keys.AppId)
+    public RelayConfig Account(string name, string path, JsonObject targets, JsonArray routes, bool allowPlaintext = false, string token = Keys.AccountToken, string key = Keys.AccountKey, string appId = Keys.AppId)
     {
         _relay["Accounts"]![name] = new JsonObject
         {
@@ -50,10 +50,21 @@ internal sealed class RelayConfig
             ["AppId"] = appId,
             ["Token"] = token,
             ["EncodingAESKey"] = key,
-            ["RequireEncryption"] = requireEncryption,
+            ["AllowPlaintext"] = allowPlaintext,
             ["Targets"] = targets,
             ["Routes"] = routes,
         };
+        return this;
+    }
+
+    /// <summary>Lets every account accept plaintext pushes (off by default: they can be forged), for tests of plaintext mode.</summary>
+    public RelayConfig AllowPlaintext()
+    {
+        foreach (var (_, account) in _relay["Accounts"]!.AsObject())
+        {
+            account!["AllowPlaintext"] = true;
+        }
+
         return this;
     }
 

@@ -18,7 +18,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var config = RelayConfig.ModeTwo(_idaas, _bot)
-            .Account("strict", "/wechat/strict", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Target"] = "bot" }], requireEncryption: true);
+            .Account("strict", "/wechat/strict", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Target"] = "bot" }]);
         _relay = await RelayServer.StartAsync(config.ToJson());
     }
 
@@ -69,10 +69,10 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Plaintext_when_the_account_requires_encryption_is_401()
+    public async Task Plaintext_to_an_account_with_a_key_is_401_unless_allowed()
     {
         var push = Plain(Pushes.From().Subscribe("x"));
-        await AssertRefused(HttpStatusCode.Unauthorized, "requires encrypted", push.QueryString, push.Body, "/wechat/strict");
+        await AssertRefused(HttpStatusCode.Unauthorized, "plaintext pushes are refused", push.QueryString, push.Body, "/wechat/strict");
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class EncryptionModeMatrixTests
             // A bot answers encrypted exactly when it was written to: like most SDKs, in the mode it received.
             return (200, opened.IsEncrypted ? ReplyWriter.Encrypted(reply, Keys.Bot, "1714112446", "77") : reply);
         });
-        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot, botEncryption: targetSetting).ToJson());
+        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot, botEncryption: targetSetting).AllowPlaintext().ToJson());
         var message = Pushes.From().Text("matrix", Pushes.NewMsgId());
 
         var answer = await new WeChatPushClient(relay.Http, Keys.Account).PushAsync(relay.Url("/wechat/main"), message, inbound);

@@ -23,7 +23,7 @@ internal static class AccountModelFactory
         }
 
         Secrets.CheckToken($"{key}:Token", account.Token, errors);
-        var cryptor = Secrets.Cryptor(key, account.AppId, account.EncodingAESKey, account.PreviousEncodingAESKey, required: account.RequireEncryption, errors);
+        var cryptor = Secrets.Cryptor(key, account.AppId, account.EncodingAESKey, account.PreviousEncodingAESKey, required: account.RequireEncryption == true, errors);
         var targets = TargetModelFactory.Create(key, account, cryptor, destinationCount, errors);
         var routes = RouteModelFactory.Create(key, account, targets, errors);
         if (errors.Count != before)
@@ -39,7 +39,7 @@ internal static class AccountModelFactory
             AppId = account.AppId!,
             Keys = keys,
             Decoder = new PushDecoder(keys.Token, cryptor, options.MaxBodyBytes),
-            RequireEncryption = account.RequireEncryption,
+            AcceptsPlaintext = cryptor is null || account.AllowPlaintext,
             Routes = routes,
             Targets = targets,
         };
