@@ -39,6 +39,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
 
         services.AddSingleton<RelayMetrics>();
+        services.AddSingleton<Admin.AdminKeyFilter>();
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
 
         services.AddHealthChecks()

@@ -9,7 +9,12 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapRelayAdmin(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        // One filter for all admin endpoints: its per-address limit on wrong keys must count them all together.
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilterFactory((context, next) =>
+        {
+            var filter = context.ApplicationServices.GetRequiredService<AdminKeyFilter>();
+            return invocation => filter.InvokeAsync(invocation, next);
+        });
         admin.MapGet("/dead-letters", ListAsync);
         admin.MapPost("/dead-letters/{id}/replay", ReplayAsync);
         return endpoints;

@@ -24,6 +24,7 @@ internal sealed partial class RelayModelProvider : IDisposable
         _logger = logger;
         var errors = new ConfigurationErrors();
         _current = _loader.Load(configuration, errors) ?? throw new InvalidRelayConfigurationException(errors.All);
+        WarnAbout(_current);
         _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -67,8 +68,17 @@ internal sealed partial class RelayModelProvider : IDisposable
             model = KeepRestartOnlySettings(previous, model);
             LastReloadErrors = [];
             _current = model;
+            WarnAbout(model);
             previous.Proxy.Replaced();
             LogReloaded(model.AccountsByPath.Count, model.Proxy.Clusters.Count);
+        }
+    }
+
+    private void WarnAbout(RelayModel model)
+    {
+        foreach (var warning in Validation.SecurityWarnings.For(model.Options))
+        {
+            LogSecurity(warning);
         }
     }
 
@@ -92,6 +102,9 @@ internal sealed partial class RelayModelProvider : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload refused ({Count} problem(s)); the last good configuration stays in force:\n{Problems}")]
     private partial void LogRefused(int count, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Security: {Warning}")]
+    private partial void LogSecurity(string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded: {AccountCount} account(s), {ClusterCount} cluster(s)")]
     private partial void LogReloaded(int accountCount, int clusterCount);

@@ -105,6 +105,76 @@ public sealed class WeChatXmlReaderTests
     }
 
     [Theory]
+    [InlineData("ToUserName")]
+    [InlineData("FromUserName")]
+    [InlineData("CreateTime")]
+    [InlineData("MsgType")]
+    [InlineData("Event")]
+    [InlineData("EventKey")]
+    [InlineData("MsgId")]
+    [InlineData("Encrypt")]
+    [InlineData("Content")]
+    public void A_significant_element_twice_is_refused(string element)
+    {
+        var xml = $"<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>SCAN</Event><EventKey>k</EventKey><MsgId>1</MsgId><Encrypt>e</Encrypt><Content>c</Content><{element}>2</{element}></xml>";
+
+        var error = Assert.Throws<ProtocolException>(() => WeChatXmlReader.Read(Encoding.UTF8.GetBytes(xml)));
+
+        Assert.Equal(ProtocolError.DuplicateElement, error.Error);
+        Assert.Contains(element, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MsgId_and_MsgID_together_are_a_duplicate()
+    {
+        AssertRefused(ProtocolError.DuplicateElement, "<xml><MsgId>1</MsgId><MsgID>2</MsgID></xml>");
+    }
+
+    [Fact]
+    public void Elements_in_a_namespace_are_not_wechats()
+    {
+        var fields = WeChatXmlReader.Read(Encoding.UTF8.GetBytes("<xml xmlns:x=\"urn:x\"><x:Event>SCAN</x:Event><Event>CLICK</Event><x:FromUserName>oX</x:FromUserName></xml>"));
+
+        Assert.Equal("CLICK", fields.Event);
+        Assert.Null(fields.FromUserName);
+    }
+
+    [Fact]
+    public void A_root_in_a_namespace_is_not_wechats_xml()
+    {
+        AssertRefused(ProtocolError.NotXml, "<xml xmlns=\"urn:x\"><ToUserName>g</ToUserName></xml>");
+    }
+
+    [Theory]
+    [InlineData("unicode")]
+    [InlineData("bigendian")]
+    [InlineData("utf16-without-bom")]
+    public void Only_utf8_is_read(string encoding)
+    {
+        const string xml = "<xml><ToUserName>g</ToUserName></xml>";
+        byte[] body = encoding switch
+        {
+            "unicode" => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(xml)],
+            "bigendian" => [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(xml)],
+            _ => Encoding.Unicode.GetBytes(xml),
+        };
+
+        var error = Assert.Throws<ProtocolException>(() => WeChatXmlReader.Read(body));
+
+        Assert.Equal(ProtocolError.NotXml, error.Error);
+        Assert.Contains("not UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_is_fine()
+    {
+        byte[] body = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("<xml><ToUserName>g</ToUserName></xml>")];
+        var fields = WeChatXmlReader.Read(body);
+
+        Assert.Equal("g", fields.ToUserName);
+    }
+
+    [Theory]
     [InlineData("<xml><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>")]
     [InlineData("<xml><ToUserName>g</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>")]
     [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><MsgType>text</MsgType></xml>")]

@@ -33,11 +33,11 @@ internal sealed partial class RelayProcess : IDisposable
     public Uri Url(string path) => new(BaseAddress, path);
 
     /// <summary>Runs the build output's relay in <paramref name="workingDirectory"/>, with <paramref name="configurationJson"/> as its appsettings.json.</summary>
-    public static async Task<RelayProcess> StartAsync(string workingDirectory, string configurationJson)
+    public static async Task<RelayProcess> StartAsync(string workingDirectory, string configurationJson, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(workingDirectory);
         await File.WriteAllTextAsync(Path.Combine(workingDirectory, "appsettings.json"), configurationJson);
-        var relay = Launch(BuildOutput, workingDirectory, new Dictionary<string, string>());
+        var relay = Launch(BuildOutput, workingDirectory, environment ?? new Dictionary<string, string>());
         await relay.WaitUntilListeningAsync();
         return relay;
     }

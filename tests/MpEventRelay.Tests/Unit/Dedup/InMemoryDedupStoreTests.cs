@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MpEventRelay.Configuration;
+using MpEventRelay.Dedup;
+
+namespace MpEventRelay.Tests.Unit.Dedup;
+
+/// <summary>Dedup on a clock the test controls: joining, remembering for the replay window, forgetting failures.</summary>
+public sealed class InMemoryDedupStoreTests
+{
+    private static readonly RelayOptions Options = new() { Dedup = new DedupOptions { Expiry = TimeSpan.FromMinutes(5), Capacity = 2 } };
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(56));
+    private readonly InMemoryDedupStore _store;
+    private int _runs;
+
+    public InMemoryDedupStoreTests()
+    {
+        _store = new InMemoryDedupStore(TestMetrics.Create(_time), _time, NullLogger<InMemoryDedupStore>.Instance);
+    }
+
+    [Fact]
+    public async Task A_retry_while_the_first_attempt_is_in_flight_joins_it()
+    {
+        var release = new TaskCompletionSource<RelayAnswer>();
+        var first = _store.RunOnceAsync("k", () => { _runs++; return release.Task; }, Options, TimeSpan.Zero);
+        var retry = _store.RunOnceAsync("k", Work("second"), Options, TimeSpan.Zero);
+        release.SetResult(RelayAnswer.Success("first"));
+
+        Assert.Equal("first", (await first).Outcome);
+        Assert.Equal("first", (await retry).Outcome);
+        Assert.Equal(1, _runs);
+    }
+
+    [Fact]
+    public async Task Capacity_never_evicts_a_message_inside_its_replay_window()
+    {
+        await _store.RunOnceAsync("captured", Work("first"), Options, TimeSpan.FromMinutes(10));
+        for (var i = 0; i < 80; i++)
+        {
+            await _store.RunOnceAsync($"other-{i}", Work("other"), Options, TimeSpan.FromMinutes(10)); // 40 times the capacity
+        }
+
+        var replay = await _store.RunOnceAsync("captured", Work("replayed"), Options, TimeSpan.FromMinutes(10));
+
+        Assert.Equal("first", replay.Outcome);
+        Assert.Equal(81, _runs);
+    }
+
+    [Fact]
+    public async Task A_message_is_remembered_past_Dedup_Expiry_while_its_timestamp_is_accepted_and_forgotten_after()
+    {
+        await _store.RunOnceAsync("captured", Work("first"), Options, TimeSpan.FromMinutes(10));
+
+        _time.Advance(TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(59)); // past the 5-minute Expiry, inside the window
+        var replay = await _store.RunOnceAsync("captured", Work("replayed"), Options, TimeSpan.FromMinutes(10));
+        _time.Advance(TimeSpan.FromSeconds(2)); // the window has ended: a replay is refused by the clock-skew check now
+        var later = await _store.RunOnceAsync("captured", Work("later"), Options, TimeSpan.FromMinutes(10));
+
+        Assert.Equal("first", replay.Outcome);
+        Assert.Equal("later", later.Outcome);
+    }
+
+    [Fact]
+    public async Task Dedup_Expiry_is_the_floor_when_the_window_is_shorter()
+    {
+        await _store.RunOnceAsync("k", Work("first"), Options, TimeSpan.FromSeconds(1));
+
+        _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        Assert.Equal("first", (await _store.RunOnceAsync("k", Work("again"), Options, TimeSpan.FromSeconds(1))).Outcome);
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal("again", (await _store.RunOnceAsync("k", Work("again"), Options, TimeSpan.FromSeconds(1))).Outcome);
+    }
+
+    [Fact]
+    public async Task An_answer_that_asks_WeChat_to_retry_is_given_to_the_joined_attempts_then_forgotten()
+    {
+        var release = new TaskCompletionSource<RelayAnswer>();
+        var first = _store.RunOnceAsync("k", () => release.Task, Options, TimeSpan.Zero);
+        var joined = _store.RunOnceAsync("k", Work("joined"), Options, TimeSpan.Zero);
+        release.SetResult(RelayAnswer.Retry("not durable"));
+
+        Assert.True((await first).RetryLater);
+        Assert.True((await joined).RetryLater);
+        var retry = await _store.RunOnceAsync("k", Work("delivered"), Options, TimeSpan.Zero);
+        Assert.Equal("delivered", retry.Outcome);
+    }
+
+    [Fact]
+    public async Task A_work_that_throws_is_a_retry_not_a_remembered_success()
+    {
+        var failed = await _store.RunOnceAsync("k", () => throw new InvalidOperationException("bug"), Options, TimeSpan.Zero);
+        var faulted = await _store.RunOnceAsync("j", () => Task.FromException<RelayAnswer>(new InvalidOperationException("bug")), Options, TimeSpan.Zero);
+
+        Assert.True(failed.RetryLater);
+        Assert.True(faulted.RetryLater);
+        Assert.Equal("ok", (await _store.RunOnceAsync("k", Work("ok"), Options, TimeSpan.Zero)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_late_reply_replaces_the_deadline_answer_for_later_retries()
+    {
+        var late = new TaskCompletionSource<RelayAnswer?>();
+        var first = await _store.RunOnceAsync("k", () => Task.FromResult(RelayAnswer.Success("deadline-missed") with { Late = late.Task }), Options, TimeSpan.Zero);
+        var before = await _store.RunOnceAsync("k", Work("x"), Options, TimeSpan.Zero);
+        late.SetResult(new RelayAnswer([1, 2, 3], "replied"));
+        await Task.Yield();
+        var after = await WhenAsync(() => _store.RunOnceAsync("k", Work("x"), Options, TimeSpan.Zero), a => a.Outcome == "replied");
+
+        Assert.Equal("deadline-missed", first.Outcome);
+        Assert.Equal("deadline-missed", before.Outcome);
+        Assert.Equal([1, 2, 3], after.ReplyXml);
+    }
+
+    private Func<Task<RelayAnswer>> Work(string outcome) => () =>
+    {
+        _runs++;
+        return Task.FromResult(RelayAnswer.Success(outcome));
+    };
+
+    // The late reply is applied by a continuation on the thread pool: wait for it, bounded.
+    private static async Task<RelayAnswer> WhenAsync(Func<Task<RelayAnswer>> get, Func<RelayAnswer, bool> condition)
+    {
+        RelayAnswer answer = await get();
+        Assert.True(await Infrastructure.Eventually.TrueAsync(() => condition(answer = get().GetAwaiter().GetResult())));
+        return answer;
+    }
+}
