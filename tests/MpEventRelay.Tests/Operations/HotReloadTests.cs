@@ -16,7 +16,8 @@ public sealed class HotReloadTests : IAsyncLifetime
     private readonly TargetStub _idaas = new();
     private readonly TargetStub _bot = new();
     private readonly CapturingSink _sink = new();
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "mprelay-tests", $"reload-{Guid.NewGuid():N}.json");
+    // A directory of its own: the file watcher sees this directory, and other tests' SQLite files churn in the shared one.
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "mprelay-tests", $"reload-{Guid.NewGuid():N}", "appsettings.json");
     private JsonNode _config = null!;
     private RelayServer _relay = null!;
     private WeChatPushClient _wechat = null!;
