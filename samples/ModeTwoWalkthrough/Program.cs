@@ -39,8 +39,9 @@ Check(IdaasApp.Logins.ContainsKey("login_9c21"), "the IDaaS logged the scanner i
 await Step("3. The user sends a text message", b => b.Text("订单 123 到哪了？ 📦", Random.Shared.NextInt64(1, long.MaxValue)), expectReply: true);
 await Step("4. The user presses a menu button (CLICK, EventKey=V1001_TODAY_MUSIC)", b => b.Click("V1001_TODAY_MUSIC"), expectReply: true);
 
-await Task.Delay(300); // let the mirror copies of the login events reach the bot before stopping
-await Task.WhenAll(relay.StopAsync(), bot.StopAsync(), idaas.StopAsync());
+// The relay first: its graceful shutdown waits for the deliveries in flight (the login mirrors to the bot).
+await relay.StopAsync();
+await Task.WhenAll(bot.StopAsync(), idaas.StopAsync());
 Console.WriteLine(failures == 0 ? "All four flows went through." : $"{failures} check(s) failed.");
 return failures == 0 ? 0 : 1;
 

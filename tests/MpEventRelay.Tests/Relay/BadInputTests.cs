@@ -25,8 +25,6 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _relay.DisposeAsync();
-        Assert.Empty(_idaas.Received);
-        Assert.Empty(_bot.Received);
         _idaas.Dispose();
         _bot.Dispose();
     }
@@ -37,6 +35,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var response = await _relay.Http.PostAsync("/wechat/nobody", new StringContent("<xml/>"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        AssertNothingDelivered();
     }
 
     [Fact]
@@ -106,6 +105,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var response = await _relay.Http.PutAsync("/wechat/main", new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        AssertNothingDelivered();
     }
 
     private static OutgoingPush Plain(byte[] message) =>
@@ -129,5 +129,13 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Contains(reason, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain('\n', text);
         Assert.DoesNotContain(Keys.AccountToken, text, StringComparison.Ordinal);
+        AssertNothingDelivered();
+    }
+
+    // Refused before dedup and routing: no delivery can start later, so "none yet" is "none ever".
+    private void AssertNothingDelivered()
+    {
+        Assert.Empty(_idaas.Received);
+        Assert.Empty(_bot.Received);
     }
 }

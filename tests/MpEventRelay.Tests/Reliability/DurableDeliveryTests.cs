@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Simulation;
 using MpEventRelay.Tests.Infrastructure;
@@ -31,11 +32,13 @@ public sealed class DurableDeliveryTests(ITestOutputHelper output)
             sent.Add(message);
         }
 
-        await Task.Delay(500); // a few retries while the bot is still down
+        // The outbox retries while the bot is down: at least one retry of every delivery has reached it.
+        Assert.True(await Eventually.TrueAsync(() => bot.Received.Count >= 2 * sent.Count), $"the bot saw {bot.Received.Count} attempts");
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
 
-        Assert.True(await Eventually.TrueAsync(() => DeliveryCount.Of(sent, bot.Accepted, Keys.Bot).Delivered == sent.Count, TimeSpan.FromSeconds(15)));
-        await Task.Delay(500); // anything delivered twice would show up now
+        // Settled: nothing pending any more, so the counts below are final (a duplicate would already be there).
+        var outbox = relay.Services.GetRequiredService<MpEventRelay.Outbox.DeliveryOutbox>();
+        Assert.True(await Eventually.TrueAsync(() => outbox.Stores[0].StatsAsync(CancellationToken.None).GetAwaiter().GetResult().Pending == 0, TimeSpan.FromSeconds(15)));
         var counts = DeliveryCount.Of(sent, bot.Accepted, Keys.Bot);
         output.WriteLine($"bot down then back: {counts}; failed attempts seen by the bot: {bot.Received.Count - bot.Accepted.Count}");
         Assert.Equal(new DeliveryCount(20, 20, 0, 0), counts);
