@@ -73,6 +73,18 @@ public sealed class EnvironmentOnlyDeploymentTests(PublishedRelay published, ITe
         Assert.DoesNotContain(DemoSecrets.AccountToken, text.Replace("Relay:Accounts:main:Token", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_production_start_with_no_account_is_refused_with_the_reason()
+    {
+        var (exitCode, text) = await RelayProcess.RunUntilExitAsync(published.Directory, new Dictionary<string, string>
+        {
+            ["Relay__Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N") + ".db"),
+        });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Relay:Accounts: No account is configured", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ReverseProxy__Clusters__idaas__Destinations__a__Address", "127.0.0.1:8080/wx", "ReverseProxy:Clusters:idaas:Destinations:a:Address: '127.0.0.1:8080/wx' is not an absolute http or https URI.")]
     [InlineData("Relay__Accounts__main__Targets__bot__Cluster", "legacy-bots", "Relay:Accounts:main:Targets:bot:Cluster: 'legacy-bots' is not a valid cluster")]

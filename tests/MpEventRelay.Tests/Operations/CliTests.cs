@@ -91,6 +91,25 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_config_shows_each_effective_value_with_its_source_and_masks_secrets()
+    {
+        var example = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "appsettings.example.json");
+        var overlay = Path.Combine(Path.GetTempPath(), $"overlay-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(overlay, """{ "Relay": { "Deadline": "00:00:04", "Accounts": { "main": { "Token": "overlayToken1" } } } }""");
+
+        var (code, output, _) = await Run("check-config", "--file", example, "--file", overlay, "--no-env", "--show");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var deadline = output.Split('\n').Single(l => l.Contains("Relay:Deadline =", StringComparison.Ordinal));
+        Assert.Contains("00:00:04", deadline, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(overlay), deadline, StringComparison.Ordinal); // the later file won
+        var token = output.Split('\n').Single(l => l.Contains("Relay:Accounts:main:Token =", StringComparison.Ordinal));
+        Assert.Contains("*** (13 chars)", token, StringComparison.Ordinal);
+        Assert.DoesNotContain("overlayToken1", output, StringComparison.Ordinal);
+        Assert.Contains(output.Split('\n'), l => l.Contains("Relay:Accounts:main:Path = /wechat/main", StringComparison.Ordinal) && l.Contains("appsettings.example.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Dead_letters_can_be_listed_and_replayed()
     {
         await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--content", "please fail");
