@@ -5,7 +5,7 @@ using MpEventRelay.Configuration;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using SampleBot;
 
 // Mode Two in one command: dotnet run --project samples/ModeTwoWalkthrough

@@ -3,7 +3,7 @@ using MpEventRelay.Dedup;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Signing;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Routing;
 
 namespace MpEventRelay.Benchmarks;

@@ -1,7 +1,7 @@
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.LoadTest;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.Cli.Commands;
 

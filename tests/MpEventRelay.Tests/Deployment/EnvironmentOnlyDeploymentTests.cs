@@ -1,7 +1,7 @@
 using System.Net;
 using MpEventRelay.Configuration;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Xunit.Abstractions;
 

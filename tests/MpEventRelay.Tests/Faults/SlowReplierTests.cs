@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Faults;

@@ -1,5 +1,5 @@
 using System.Threading;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.Tests.Infrastructure;
 

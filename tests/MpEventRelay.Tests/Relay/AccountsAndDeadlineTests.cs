@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Relay;

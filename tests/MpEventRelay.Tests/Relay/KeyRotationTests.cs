@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Relay;

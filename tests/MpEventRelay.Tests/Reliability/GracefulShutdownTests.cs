@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Reliability;

@@ -1,5 +1,5 @@
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Serilog.Core;
 

@@ -2,7 +2,7 @@ using System.Net;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Simulation;
+using MpEventRelay.Simulation;
 using MpEventRelay.Routing;
 
 namespace MpEventRelay.Tests.Routing;

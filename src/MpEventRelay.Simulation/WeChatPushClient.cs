@@ -3,8 +3,9 @@ using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Protocol.Signing;
+using MpEventRelay.Protocol;
 
-namespace MpEventRelay.Protocol.Simulation;
+namespace MpEventRelay.Simulation;
 
 /// <summary>
 /// Plays WeChat against a developer server (the relay, a bot, the IDaaS): signs and encrypts pushes with the

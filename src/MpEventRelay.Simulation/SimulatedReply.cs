@@ -1,6 +1,7 @@
 using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Protocol;
 
-namespace MpEventRelay.Protocol.Simulation;
+namespace MpEventRelay.Simulation;
 
 /// <summary>What a developer server answered to a simulated push, checked as WeChat would check it.</summary>
 /// <param name="StatusCode">The HTTP status.</param>

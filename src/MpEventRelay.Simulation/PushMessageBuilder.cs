@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol;
 
-namespace MpEventRelay.Protocol.Simulation;
+namespace MpEventRelay.Simulation;
 
 /// <summary>
 /// Builds the message XML of every push kind the way WeChat writes it (strings in CDATA, numbers bare), for the
