@@ -136,7 +136,7 @@ public sealed class WeChatCryptor
     private ProtocolException? Unwrap(ReadOnlySpan<byte> plain, out byte[] message)
     {
         message = [];
-        var pad = plain.IsEmpty ? 0 : plain[^1];
+        var pad = plain[^1]; // never empty: the ciphertext is whole, non-empty AES blocks
         if (pad is < 1 or > PadBlock || pad > plain.Length || plain[^pad..].IndexOfAnyExcept((byte)pad) >= 0)
         {
             return new ProtocolException(ProtocolError.BadPadding, "The decrypted padding is not PKCS#7 to 32 bytes.");

@@ -87,12 +87,9 @@ public static class WeChatXmlReader
             throw new ProtocolException(ProtocolError.NotXml, "Text outside elements inside <xml>.");
         }
 
+        // Reading on makes XmlReader refuse anything after </xml> but comments and whitespace (an XmlException).
         reader.Read();
-        if (reader.MoveToContent() != XmlNodeType.None)
-        {
-            throw new ProtocolException(ProtocolError.NotXml, "Content after </xml>.");
-        }
-
+        reader.MoveToContent();
         return fields;
     }
 
@@ -120,7 +117,7 @@ public static class WeChatXmlReader
         }
 
         var value = declaration[(encoding + "encoding"u8.Length)..].TrimStart(" =\"'"u8);
-        return Ascii.EqualsIgnoreCase(value[..Math.Min(5, value.Length)], "utf-8"u8) || Ascii.EqualsIgnoreCase(value[..Math.Min(4, value.Length)], "utf8"u8);
+        return value.Length >= 5 && Ascii.EqualsIgnoreCase(value[..5], "utf-8"u8); // .NET's XmlReader knows no "utf8"
     }
 
     // Only WeChat's own elements count: no namespace. Each may appear once; a second one is refused rather than

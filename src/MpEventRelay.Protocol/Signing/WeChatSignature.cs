@@ -86,7 +86,7 @@ public static class WeChatSignature
         }
 
         Span<byte> actual = stackalloc byte[Sha1Length];
-        if (Convert.FromHexString(provided, actual, out _, out var written) != OperationStatus.Done || written != Sha1Length)
+        if (Convert.FromHexString(provided, actual, out _, out _) != OperationStatus.Done) // 40 hex digits fill the 20 bytes exactly
         {
             return false;
         }
