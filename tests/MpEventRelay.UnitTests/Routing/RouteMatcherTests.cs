@@ -3,7 +3,7 @@ using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
 using MpEventRelay.Routing;
 
-namespace MpEventRelay.Tests.Routing;
+namespace MpEventRelay.UnitTests.Routing;
 
 public sealed class RouteMatcherTests
 {

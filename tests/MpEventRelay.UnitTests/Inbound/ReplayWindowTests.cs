@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration;
 using MpEventRelay.Inbound;
 
-namespace MpEventRelay.Tests.Unit.Inbound;
+namespace MpEventRelay.UnitTests.Inbound;
 
 public sealed class ReplayWindowTests
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Observability;
 
-namespace MpEventRelay.Tests.Unit;
+namespace MpEventRelay.UnitTests;
 
 /// <summary>The relay's real metrics on a private meter factory: unit tests exercise the code that records them.</summary>
 internal static class TestMetrics

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Inbound;
 
-namespace MpEventRelay.Tests.Unit.Inbound;
+namespace MpEventRelay.UnitTests.Inbound;
 
 public sealed class InMemorySignatureLedgerTests
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Storage;
 
-namespace MpEventRelay.Tests.Unit.Storage;
+namespace MpEventRelay.UnitTests.Storage;
 
 /// <summary>The budget and breaker in front of every store call, on a clock the test controls.</summary>
 public sealed class StoreGuardTests

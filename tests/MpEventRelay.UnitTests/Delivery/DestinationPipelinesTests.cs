@@ -6,7 +6,7 @@ using MpEventRelay.Delivery;
 using Polly;
 using Polly.CircuitBreaker;
 
-namespace MpEventRelay.Tests.Unit.Delivery;
+namespace MpEventRelay.UnitTests.Delivery;
 
 /// <summary>One circuit per destination; what counts as a failure; a slow answer is a failure, not an abandoned request.</summary>
 public sealed class DestinationPipelinesTests

@@ -1,7 +1,7 @@
 using MpEventRelay.Configuration;
 using MpEventRelay.Outbox;
 
-namespace MpEventRelay.Tests.Unit.Outbox;
+namespace MpEventRelay.UnitTests.Outbox;
 
 public sealed class OutboxBackoffTests
 {

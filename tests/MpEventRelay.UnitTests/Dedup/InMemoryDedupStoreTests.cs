@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 
-namespace MpEventRelay.Tests.Unit.Dedup;
+namespace MpEventRelay.UnitTests.Dedup;
 
 /// <summary>Dedup on a clock the test controls: joining, remembering for the replay window, forgetting failures.</summary>
 public sealed class InMemoryDedupStoreTests
@@ -117,11 +117,18 @@ public sealed class InMemoryDedupStoreTests
         return Task.FromResult(RelayAnswer.Success(outcome));
     };
 
-    // The late reply is applied by a continuation on the thread pool: wait for it, bounded.
+    // The late reply is applied by a continuation on the thread pool: wait for it, bounded (10 s), never for a fixed time.
     private static async Task<RelayAnswer> WhenAsync(Func<Task<RelayAnswer>> get, Func<RelayAnswer, bool> condition)
     {
-        RelayAnswer answer = await get();
-        Assert.True(await Infrastructure.Eventually.TrueAsync(() => condition(answer = get().GetAwaiter().GetResult())));
+        var giveUp = DateTime.UtcNow.AddSeconds(10);
+        var answer = await get();
+        while (!condition(answer) && DateTime.UtcNow < giveUp)
+        {
+            await Task.Yield();
+            answer = await get();
+        }
+
+        Assert.True(condition(answer), $"still {answer.Outcome}");
         return answer;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration;
 using MpEventRelay.Outbox;
 
-namespace MpEventRelay.Tests.Unit.Outbox;
+namespace MpEventRelay.UnitTests.Outbox;
 
 /// <summary>Recording, spill-over, the per-target limit, backoff and dead letters, on a clock the test controls.</summary>
 public sealed class DeliveryOutboxTests

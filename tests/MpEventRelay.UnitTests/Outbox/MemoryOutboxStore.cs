@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MpEventRelay.Outbox;
 using MpEventRelay.Storage;
 
-namespace MpEventRelay.Tests.Unit.Outbox;
+namespace MpEventRelay.UnitTests.Outbox;
 
 /// <summary>A store for the unit tier: items in a dictionary, and a switch that makes every call fail like a full disk.</summary>
 internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutboxStore
