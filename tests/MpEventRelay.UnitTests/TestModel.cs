@@ -1,0 +1,36 @@
+using MpEventRelay.Configuration;
+using MpEventRelay.Model;
+using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Routing;
+using MpEventRelay.Simulation;
+
+namespace MpEventRelay.UnitTests;
+
+/// <summary>A small runtime model (one account, one catch-all route to a bot) and a push for it.</summary>
+internal static class TestModel
+{
+    public const string AppId = "wx2c2769f8efd9abc2";
+    public const string AccountKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+    public static AccountModel Account()
+    {
+        var cryptor = new WeChatCryptor(AppId, AccountKey);
+        var keys = new WeChatKeys("accountToken", cryptor);
+        var bot = new TargetModel { Name = "bot", ClusterId = "bot", Keys = new WeChatKeys("botToken", null), Encryption = TargetEncryption.Plaintext, SharesAccountKey = false };
+        return new AccountModel
+        {
+            Name = "main",
+            Path = "/wechat/main",
+            AppId = AppId,
+            Keys = keys,
+            Decoder = new PushDecoder(keys.Token, cryptor),
+            AcceptsPlaintext = false,
+            Routes = [new RouteModel { Name = "everything", Match = new RouteMatcher(), Target = bot, Reply = true, Mirrors = [] }],
+            Targets = new Dictionary<string, TargetModel> { ["bot"] = bot },
+        };
+    }
+
+    public static InboundPush Push() =>
+        new(PushMessage.Parse(new PushMessageBuilder("gh_1", "oUser", 1_800_000_000).Text("hello", 42)), EncryptionMode.Secure, AesKeySlot.Current, null);
+}
