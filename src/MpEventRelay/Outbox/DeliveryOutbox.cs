@@ -143,7 +143,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         _addedSinceObserved.Clear();
         foreach (var (key, count) in byTarget)
         {
-            _observedPending.AddOrUpdate(key, count, (_, n) => n + count);
+            _observedPending[key] = count;
         }
     }
 

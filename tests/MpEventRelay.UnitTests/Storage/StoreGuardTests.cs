@@ -89,4 +89,25 @@ public sealed class StoreGuardTests
         hung.SetResult(7);
         Assert.Equal(7, await call);
     }
+
+    [Fact]
+    public async Task The_callers_own_cancellation_is_not_a_store_failure()
+    {
+        using var stop = new CancellationTokenSource();
+        var hung = new TaskCompletionSource<int>();
+        var call = _guard.RunAsync(token => hung.Task.WaitAsync(token), stop.Token);
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.True(_guard.IsHealthy);
+        Assert.Null(_guard.LastFailure);
+    }
+
+    [Fact]
+    public async Task The_last_failure_names_its_exception()
+    {
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => _guard.RunAsync<int>(_ => throw new IOException("disk full"), CancellationToken.None));
+
+        Assert.Equal("IOException: disk full", _guard.LastFailure);
+    }
 }
