@@ -103,6 +103,7 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
+        var rememberFor = ReplayWindow.For(query.Timestamp, options, time);
         if (!push.IsEncrypted)
         {
             if (!account.AcceptsPlaintext)
@@ -113,7 +114,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
             // The plaintext signature does not cover the body: it may carry only the body it was first seen with.
             var binding = $"{account.Name}|{query.Timestamp}|{query.Nonce}|{query.Signature}";
-            if (!await signatures.BindAsync(binding, BodyHash(body.Span), ReplayWindow.For(query.Timestamp, options, time)).ConfigureAwait(false))
+            if (!await signatures.BindAsync(binding, BodyHash(body.Span), rememberFor).ConfigureAwait(false))
             {
                 metrics.SignatureReused(account.Name);
                 await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This signature was already used with another body.")).ConfigureAwait(false);
@@ -123,7 +124,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
         var route = account.Route(push.Message);
         var key = Dedup.DedupKey.For(account.AppId, push.Message);
-        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, ReplayWindow.For(query.Timestamp, options, time)));
+        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, rememberFor));
         Dedup.RelayAnswer answer;
         try
         {
