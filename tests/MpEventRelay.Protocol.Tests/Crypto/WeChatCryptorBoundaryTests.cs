@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Errors;
@@ -33,7 +31,7 @@ public sealed class WeChatCryptorBoundaryTests
     [Fact]
     public void The_first_pad_byte_is_checked_too()
     {
-        var plain = Plaintext("hello"u8, AppId, 5);
+        var plain = CraftedPlaintext.Build("hello"u8, AppId, 5);
         var pad = plain[^1];
         plain[^pad] ^= 0x01;
 
@@ -43,7 +41,7 @@ public sealed class WeChatCryptorBoundaryTests
     [Fact]
     public void A_header_and_nothing_else_reaches_the_AppId_check()
     {
-        var plain = Plaintext([], string.Empty, 0); // exactly 20 bytes before the pad
+        var plain = CraftedPlaintext.Build([], string.Empty, 0); // exactly 20 bytes before the pad
 
         AssertRefused(ProtocolError.WrongAppId, "AppId", plain);
     }
@@ -51,7 +49,7 @@ public sealed class WeChatCryptorBoundaryTests
     [Fact]
     public void A_length_prefix_that_ends_exactly_at_the_end_reaches_the_AppId_check()
     {
-        var plain = Plaintext("hello"u8, string.Empty, 5); // the message fills everything: no AppId after it
+        var plain = CraftedPlaintext.Build("hello"u8, string.Empty, 5); // the message fills everything: no AppId after it
 
         AssertRefused(ProtocolError.WrongAppId, "AppId", plain);
     }
@@ -59,7 +57,7 @@ public sealed class WeChatCryptorBoundaryTests
     [Fact]
     public void Every_refusal_says_why()
     {
-        AssertRefused(ProtocolError.BadLength, "past the end", Plaintext("hello"u8, AppId, 99));
+        AssertRefused(ProtocolError.BadLength, "past the end", CraftedPlaintext.Build("hello"u8, AppId, 99));
         var error = Assert.Throws<ProtocolException>(() => Cryptor().Decrypt("AAAA"));
         Assert.Contains("whole AES blocks", error.Message, StringComparison.Ordinal);
     }
@@ -89,30 +87,8 @@ public sealed class WeChatCryptorBoundaryTests
 
     private static void AssertRefused(ProtocolError expected, string reason, byte[] plain)
     {
-        var error = Assert.Throws<ProtocolException>(() => Cryptor().Decrypt(EncryptRaw(plain)));
+        var error = Assert.Throws<ProtocolException>(() => Cryptor().Decrypt(CraftedPlaintext.EncryptUnderV2Key(plain)));
         Assert.Equal(expected, error.Error);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
-    }
-
-    // random(16) ‖ length ‖ message ‖ appId ‖ pad-to-32, built by hand so each part can be broken on purpose.
-    private static byte[] Plaintext(ReadOnlySpan<byte> message, string appId, int lengthPrefix)
-    {
-        var app = Encoding.UTF8.GetBytes(appId);
-        var unpadded = 20 + message.Length + app.Length;
-        var pad = 32 - (unpadded % 32);
-        var plain = new byte[unpadded + pad];
-        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16), lengthPrefix);
-        message.CopyTo(plain.AsSpan(20));
-        app.CopyTo(plain.AsSpan(20 + message.Length));
-        plain.AsSpan(unpadded).Fill((byte)pad);
-        return plain;
-    }
-
-    // Test-side AES-CBC without padding (the platform's, not hand-written), to encrypt deliberately broken plaintexts.
-    private static string EncryptRaw(byte[] plain)
-    {
-        using var aes = Aes.Create();
-        aes.Key = EncodingAesKey.Decode(Vectors.V2.Key);
-        return Convert.ToBase64String(aes.EncryptCbc(plain, aes.Key[..16], PaddingMode.None));
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using MpEventRelay.Protocol.Crypto;
@@ -172,19 +171,19 @@ public sealed class WeChatCryptorTests
     [InlineData(33)]
     public void Pad_byte_outside_1_to_32_is_refused(byte pad)
     {
-        var plain = Plaintext("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
+        var plain = CraftedPlaintext.Build("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
         plain[^1] = pad;
 
-        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(EncryptRaw(plain)));
+        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(CraftedPlaintext.EncryptUnderV2Key(plain)));
     }
 
     [Fact]
     public void Pad_bytes_that_disagree_are_refused()
     {
-        var plain = Plaintext("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
+        var plain = CraftedPlaintext.Build("hello"u8, Vectors.V2.AppId, lengthPrefix: 5);
         plain[^2] ^= 0xFF;
 
-        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(EncryptRaw(plain)));
+        AssertRefused(ProtocolError.BadPadding, () => Cryptor().Decrypt(CraftedPlaintext.EncryptUnderV2Key(plain)));
     }
 
     [Theory]
@@ -193,9 +192,9 @@ public sealed class WeChatCryptorTests
     [InlineData(-1)]
     public void Length_prefix_past_the_end_is_refused(int lengthPrefix)
     {
-        var plain = Plaintext("hello"u8, string.Empty, lengthPrefix);
+        var plain = CraftedPlaintext.Build("hello"u8, string.Empty, lengthPrefix);
 
-        AssertRefused(ProtocolError.BadLength, () => Cryptor().Decrypt(EncryptRaw(plain)));
+        AssertRefused(ProtocolError.BadLength, () => Cryptor().Decrypt(CraftedPlaintext.EncryptUnderV2Key(plain)));
     }
 
     [Fact]
@@ -209,25 +208,4 @@ public sealed class WeChatCryptorTests
 
     private static void AssertRefused(ProtocolError expected, Action action) =>
         Assert.Equal(expected, Assert.Throws<ProtocolException>(action).Error);
-
-    // random(16) ‖ length ‖ message ‖ appId ‖ pad-to-32, built by hand so each part can be broken on purpose.
-    private static byte[] Plaintext(ReadOnlySpan<byte> message, string appId, int lengthPrefix)
-    {
-        var app = Encoding.UTF8.GetBytes(appId);
-        var unpadded = 20 + message.Length + app.Length;
-        var pad = 32 - (unpadded % 32);
-        var plain = new byte[unpadded + pad];
-        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16), lengthPrefix);
-        message.CopyTo(plain.AsSpan(20));
-        app.CopyTo(plain.AsSpan(20 + message.Length));
-        plain.AsSpan(unpadded).Fill((byte)pad);
-        return plain;
-    }
-
-    private static string EncryptRaw(byte[] plain)
-    {
-        using var aes = Aes.Create();
-        aes.Key = EncodingAesKey.Decode(Vectors.V2.Key);
-        return Convert.ToBase64String(aes.EncryptCbc(plain, aes.Key[..16], PaddingMode.None));
-    }
 }

@@ -104,7 +104,8 @@ public sealed class InMemoryDedupStoreTests
         var before = await _store.RunOnceAsync("k", Work("x"), Options, TimeSpan.Zero);
         late.SetResult(new RelayAnswer([1, 2, 3], "replied"));
         await Task.Yield();
-        var after = await WhenAsync(() => _store.RunOnceAsync("k", Work("x"), Options, TimeSpan.Zero), a => a.Outcome == "replied");
+        RelayAnswer after = null!;
+        Assert.True(await Eventually.TrueAsync(async () => (after = await _store.RunOnceAsync("k", Work("x"), Options, TimeSpan.Zero)).Outcome == "replied"));
 
         Assert.Equal("deadline-missed", first.Outcome);
         Assert.Equal("deadline-missed", before.Outcome);
@@ -116,19 +117,4 @@ public sealed class InMemoryDedupStoreTests
         _runs++;
         return Task.FromResult(RelayAnswer.Success(outcome));
     };
-
-    // The late reply is applied by a continuation on the thread pool: wait for it, bounded (10 s), never for a fixed time.
-    private static async Task<RelayAnswer> WhenAsync(Func<Task<RelayAnswer>> get, Func<RelayAnswer, bool> condition)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(10);
-        var answer = await get();
-        while (!condition(answer) && DateTime.UtcNow < giveUp)
-        {
-            await Task.Yield();
-            answer = await get();
-        }
-
-        Assert.True(condition(answer), $"still {answer.Outcome}");
-        return answer;
-    }
 }

@@ -100,17 +100,5 @@ public sealed class DeliveryOutboxAccountingTests : IDisposable
 
     private async Task<OutboxRecord> AddAsync(string id) => (await _outbox.TryAddAsync([Item(id)], _options)).Records![0];
 
-    private OutboxItem Item(string id) => new()
-    {
-        Id = id,
-        Account = "main",
-        Route = "r",
-        Target = "bot",
-        DedupKey = "k" + id,
-        InboundMode = 0,
-        Payload = "b64:",
-        CreatedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-        ExpiresAtMs = (_time.GetUtcNow() + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds(),
-        NextAttemptAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-    };
+    private OutboxItem Item(string id) => OutboxItems.Due(_time, id);
 }

@@ -123,17 +123,5 @@ public sealed class DeliveryOutboxTests
         Assert.NotNull((await _outbox.TryAddAsync([Item("b", "bot")], _options)).Records); // a dead letter is not pending
     }
 
-    private OutboxItem Item(string id, string target) => new()
-    {
-        Id = id,
-        Account = "main",
-        Route = "r",
-        Target = target,
-        DedupKey = "k" + id,
-        InboundMode = 0,
-        Payload = "b64:",
-        CreatedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-        ExpiresAtMs = (_time.GetUtcNow() + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds(),
-        NextAttemptAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-    };
+    private OutboxItem Item(string id, string target) => OutboxItems.Due(_time, id, target);
 }

@@ -73,7 +73,7 @@ public sealed class DeliveryOutboxWorkerSideTests
 
         _outbox.WarmUp();
 
-        Assert.True(await WhenAsync(() => _redis.Guard.HasAnswered && _sqlite.Guard.HasAnswered));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(_redis.Guard.HasAnswered && _sqlite.Guard.HasAnswered)));
         Assert.True(_outbox.AllStoresHealthy);
     }
 
@@ -93,16 +93,5 @@ public sealed class DeliveryOutboxWorkerSideTests
         Assert.Equal(("main", "everything", "bot", "dedup-key", 1, "answered 503"), (item.Account, item.Route, item.Target, item.DedupKey, item.Attempts, item.LastError));
         Assert.StartsWith("aes:", item.Payload, StringComparison.Ordinal); // sealed with the account's key, never in clear
         Assert.Equal(32, item.Id.Length);
-    }
-
-    private static async Task<bool> WhenAsync(Func<bool> condition)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < giveUp)
-        {
-            await Task.Yield();
-        }
-
-        return condition();
     }
 }
