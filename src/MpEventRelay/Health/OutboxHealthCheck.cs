@@ -6,13 +6,15 @@ namespace MpEventRelay.Health;
 /// <summary>
 /// Ready while some outbox store takes writes; degraded while one of several does not (Redis down, SQLite taking
 /// over); not ready when none does (a full disk and no Redis): pushes then get 503 and a load balancer should send
-/// them elsewhere. Not ready either until a store has answered once (opened, warm). Reads only what the store guards saw, so a probe never queries or blocks a store.
+/// them elsewhere. Not ready either until a store has answered once and every store has been tried. Reads only what the store guards saw, so a probe never queries or blocks a store.
 /// </summary>
 internal sealed class OutboxHealthCheck(DeliveryOutbox outbox) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!outbox.Stores.Any(s => s.Guard.HasAnswered))
+        // Not ready while a store's state is unknown (SQLite opening, Redis still connecting): a push then would
+        // dedupe alone or spill over for no reason. Ready as soon as each store has answered or failed once.
+        if (!outbox.Stores.Any(s => s.Guard.HasAnswered) || outbox.Stores.Any(s => !s.Guard.HasBeenTried))
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("the outbox stores are opening"));
         }

@@ -43,6 +43,9 @@ internal sealed class StoreGuard
     /// <summary>True once a call has succeeded: the store is open and its code paths are warm.</summary>
     public bool HasAnswered { get; private set; }
 
+    /// <summary>True once a call has succeeded or failed: the store's state is known (a Redis still connecting is not).</summary>
+    public bool HasBeenTried => HasAnswered || Volatile.Read(ref _consecutiveFailures) > 0 || _circuit.CircuitState != CircuitState.Closed;
+
     /// <summary>False while the breaker is open or after three failures in a row (one slow call is not an outage).</summary>
     public bool IsHealthy =>
         _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen && Volatile.Read(ref _consecutiveFailures) < 3;
