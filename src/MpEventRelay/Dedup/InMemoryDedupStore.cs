@@ -34,7 +34,7 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
                 if (now < existing.ExpiresAt || !existing.Answer.IsCompleted)
                 {
                     metrics.DedupHit();
-                    return existing.Answer;
+                    return AsDuplicateAsync(existing.Answer);
                 }
 
                 Remove(key, existing);
@@ -51,6 +51,13 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
                 return mine.Answer;
             }
         }
+    }
+
+    // A retry gets the first attempt's answer, counted as what it is: a duplicate, not a second delivery.
+    private static async Task<RelayAnswer> AsDuplicateAsync(Task<RelayAnswer> first)
+    {
+        var answer = await first.ConfigureAwait(false);
+        return answer.RetryLater ? answer : answer with { Outcome = "duplicate" };
     }
 
     // Entries leave in arrival order, one walk from the oldest: O(1) per push, no sorting. An entry with a longer

@@ -135,8 +135,9 @@ internal sealed partial class RedisDedupStore(
             return RelayAnswer.Success("duplicate");
         }
 
+        // Another replica's (or an earlier) answer to the same message: this attempt is a duplicate.
         var reply = text[(split + 1)..];
-        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), text[..split]);
+        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), "duplicate");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for dedup ({Reason}); this replica dedupes alone until it is back")]
