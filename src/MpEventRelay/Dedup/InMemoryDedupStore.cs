@@ -57,7 +57,7 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
     private static async Task<RelayAnswer> AsDuplicateAsync(Task<RelayAnswer> first)
     {
         var answer = await first.ConfigureAwait(false);
-        return answer.RetryLater ? answer : answer with { Outcome = "duplicate" };
+        return answer.RetryLater ? answer : answer with { Duplicate = true };
     }
 
     // Entries leave in arrival order, one walk from the oldest: O(1) per push, no sorting. An entry with a longer

@@ -132,12 +132,12 @@ internal sealed partial class RedisDedupStore(
         var split = text.IndexOf('\n', StringComparison.Ordinal);
         if (split < 0)
         {
-            return RelayAnswer.Success("duplicate");
+            return RelayAnswer.Success("duplicate") with { Duplicate = true };
         }
 
         // Another replica's (or an earlier) answer to the same message: this attempt is a duplicate.
         var reply = text[(split + 1)..];
-        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), "duplicate");
+        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), text[..split]) { Duplicate = true };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for dedup ({Reason}); this replica dedupes alone until it is back")]

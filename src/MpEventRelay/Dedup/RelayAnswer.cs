@@ -15,6 +15,9 @@ internal sealed record RelayAnswer(byte[]? ReplyXml, string Outcome, bool RetryL
     /// </summary>
     public Task<RelayAnswer?>? Late { get; init; }
 
+    /// <summary>True for a retry or duplicate answered from an earlier attempt: counted apart, not as a second delivery.</summary>
+    public bool Duplicate { get; init; }
+
     public static RelayAnswer Success(string outcome) => new(null, outcome);
 
     /// <summary>Not delivered and not durable: WeChat must send it again. <paramref name="reason"/> is the one-line answer.</summary>

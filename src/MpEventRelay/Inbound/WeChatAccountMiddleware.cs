@@ -154,7 +154,7 @@ internal sealed partial class WeChatAccountMiddleware(
         SetLogContext(account, route, answer.Outcome);
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         await WriteReplyAsync(context, account, push, query, answer.ReplyXml).ConfigureAwait(false);
-        metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Outcome, time.GetElapsedTime(started));
+        metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Duplicate ? "duplicate" : answer.Outcome, time.GetElapsedTime(started));
     }
 
     private Task WriteReplyAsync(HttpContext context, AccountModel account, InboundPush push, PushQuery query, byte[]? replyXml)

@@ -28,6 +28,8 @@ public sealed class InMemoryDedupStoreTests
 
         Assert.Equal("first", (await first).Outcome);
         Assert.Equal("first", (await retry).Outcome);
+        Assert.False((await first).Duplicate);
+        Assert.True((await retry).Duplicate);
         Assert.Equal(1, _runs);
     }
 
