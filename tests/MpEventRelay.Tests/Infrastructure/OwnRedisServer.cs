@@ -6,8 +6,9 @@ namespace MpEventRelay.Tests.Infrastructure;
 
 /// <summary>
 /// A redis-server of the test's own, so the test can hang it (SIGSTOP: it keeps accepting connections and never
-/// answers, the way a stuck Redis behaves) and let it go on (SIGCONT). Redis cannot report a port it chose, so the
-/// port is picked free and the start retried on a collision.
+/// answers, the way a stuck Redis behaves) and let it go on (SIGCONT). Redis cannot bind port 0 and report it, so a
+/// free port is picked and the start retried if another process took it first: Redis says "Ready to accept
+/// connections" only once it holds the port, and exits when it cannot bind; the process keeps the port for its life.
 /// </summary>
 internal sealed class OwnRedisServer : IDisposable
 {
@@ -25,24 +26,35 @@ internal sealed class OwnRedisServer : IDisposable
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var port = RedisServer.FreePort();
-            var process = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+            var port = UnusedPort();
+            Process process;
+            try
             {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            if (WaitUntilListening(process, port))
+                process = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+                {
+                    RedirectStandardOutput = true,
+                    UseShellExecute = false,
+                })!;
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new InvalidOperationException("These tests need Redis: install redis-server (apt-get install -y redis-server) or set MPRELAY_TEST_REDIS=host:port.", e);
+            }
+
+            if (WaitUntilReady(process))
             {
                 return new OwnRedisServer(process, port);
             }
 
-            process.Kill();
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
             process.Dispose();
         }
 
-        throw new InvalidOperationException("redis-server did not start (is it installed? apt-get install -y redis-server)");
+        throw new InvalidOperationException("redis-server did not start on any of five ports.");
     }
 
     /// <summary>SIGSTOP: connections stay open, nothing is answered.</summary>
@@ -69,23 +81,29 @@ internal sealed class OwnRedisServer : IDisposable
         kill.WaitForExit();
     }
 
-    private static bool WaitUntilListening(Process process, int port)
+    // Redis's own log line, printed after it bound the port; end of output means it exited (port taken).
+    private static bool WaitUntilReady(Process process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
         {
-            try
+            if (line.Data is null)
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return true;
+                ready.TrySetResult(false);
             }
-            catch (SocketException)
+            else if (line.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
             {
-                Thread.Sleep(50);
+                ready.TrySetResult(true);
             }
-        }
+        };
+        process.BeginOutputReadLine();
+        return ready.Task.Wait(TimeSpan.FromSeconds(10)) && ready.Task.Result;
+    }
 
-        return false;
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

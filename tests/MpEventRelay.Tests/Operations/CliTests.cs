@@ -67,7 +67,8 @@ public sealed class CliTests : IAsyncLifetime
     {
         Assert.Equal(ExitCodes.Ok, (await Run("verify-url", "--url", Main, "--token", Keys.AccountToken)).Code);
         Assert.Equal(ExitCodes.CheckFailed, (await Run("verify-url", "--url", Main, "--token", Keys.BotToken)).Code);
-        Assert.Equal(ExitCodes.Unreachable, (await Run("verify-url", "--url", $"http://127.0.0.1:{RedisServer.FreePort()}/x", "--token", "abc")).Code);
+        using var nothingListens = new ClosedPort();
+        Assert.Equal(ExitCodes.Unreachable, (await Run("verify-url", "--url", $"http://127.0.0.1:{nothingListens.Port}/x", "--token", "abc")).Code);
     }
 
     [Fact]

@@ -12,8 +12,11 @@ public sealed class MetricsTests
     {
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
-        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).Set("Deadline", "00:00:02").ToJson());
-        var wechat = new WeChatPushClient(relay.Http, Keys.Account);
+        // Its own process: meters are process-wide, so relays hosted side by side in the test process would add up.
+        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        using var relay = await RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(idaas, bot).Set("Deadline", "00:00:02").ToJson());
+        using var http = new HttpClient();
+        var wechat = new WeChatPushClient(http, Keys.Account);
         var login = Pushes.From().Subscribe("login_m");
         await wechat.PushAsync(relay.Url("/wechat/main"), login, EncryptionMode.Secure);
         await wechat.PushAsync(relay.Url("/wechat/main"), login, EncryptionMode.Secure); // a retry: a dedup hit
@@ -25,7 +28,7 @@ public sealed class MetricsTests
         // below has its final value.
         Dictionary<string, double> metrics = [];
         Assert.True(await Eventually.TrueAsync(
-            () => (metrics = Parse(relay.Http.GetStringAsync("/metrics").Result)).GetValueOrDefault("mprelay_target_duration_seconds_count{result=\"delivered\",target=\"bot\"}") == 3
+            () => (metrics = Parse(http.GetStringAsync(new Uri(relay.ManagementAddress, "/metrics")).Result)).GetValueOrDefault("mprelay_target_duration_seconds_count{result=\"delivered\",target=\"bot\"}") == 3
                 && metrics.GetValueOrDefault("mprelay_outbox_pending{store=\"sqlite\"}", -1) == 0,
             TimeSpan.FromSeconds(15)), string.Join("\n", metrics.Where(m => m.Key.StartsWith("mprelay", StringComparison.Ordinal) && !m.Key.Contains("bucket", StringComparison.Ordinal))));
 

@@ -89,7 +89,8 @@ public sealed class RedisSharedStateTests(RedisServer redis, ITestOutputHelper o
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "still here", 1714112446)));
-        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).Redis($"127.0.0.1:{RedisServer.FreePort()}", "down:").ToJson());
+        using var nothingListens = new ClosedPort();
+        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).Redis($"127.0.0.1:{nothingListens.Port}", "down:").ToJson());
         var wechat = new WeChatPushClient(relay.Http, Keys.Account);
 
         var text = await wechat.PushAsync(relay.Url("/wechat/main"), Pushes.From().Text("hello", Pushes.NewMsgId()), EncryptionMode.Secure);
