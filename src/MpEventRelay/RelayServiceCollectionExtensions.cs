@@ -29,6 +29,12 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<TargetSender>();
         services.AddSingleton<Settlement>();
         services.AddSingleton<ReplyTranslator>();
+        services.AddSingleton<ReplyChooser>();
+        services.AddSingleton<LateReplies>();
+        services.AddSingleton<WeChatApi.AccessTokenSource>(sp => ActivatorUtilities.CreateInstance<WeChatApi.AccessTokenSource>(sp));
+        services.AddSingleton<WeChatApi.CustomServiceClient>();
+        // The token travels in the query string: no request logging on this client.
+        services.AddHttpClient(WeChatApi.AccessTokenSource.ClientName).RemoveAllLoggers();
         services.AddSingleton<PushRelay>();
         services.AddSingleton<BoundedBody>();
         services.AddSingleton<BackgroundDeliveries>();
@@ -65,11 +71,13 @@ public static class RelayServiceCollectionExtensions
 
         services.AddSingleton<InMemoryDedupStore>();
         services.AddSingleton<InMemorySignatureLedger>();
+        services.AddSingleton<InMemoryReplyClaims>();
         services.AddSingleton(sp => new SqliteOutboxStore(storage.SqlitePath, new StoreGuard("sqlite", CallTimeout(sp), sp.GetRequiredService<TimeProvider>()))); // a factory: disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {
             services.AddSingleton<IDedupStore>(sp => sp.GetRequiredService<InMemoryDedupStore>());
             services.AddSingleton<ISignatureLedger>(sp => sp.GetRequiredService<InMemorySignatureLedger>());
+            services.AddSingleton<IReplyClaims>(sp => sp.GetRequiredService<InMemoryReplyClaims>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
         }
         else
@@ -77,6 +85,7 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton(sp => new RedisConnection(storage.Redis, storage.RedisKeyPrefix, new StoreGuard("redis", CallTimeout(sp), sp.GetRequiredService<TimeProvider>())));
             services.AddSingleton<IDedupStore, RedisDedupStore>();
             services.AddSingleton<ISignatureLedger, RedisSignatureLedger>();
+            services.AddSingleton<IReplyClaims, RedisReplyClaims>();
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());

@@ -26,7 +26,7 @@ internal static class TestModel
             Keys = keys,
             Decoder = new PushDecoder(keys.Token, cryptor),
             AcceptsPlaintext = false,
-            Routes = [new RouteModel { Name = "everything", Match = new RouteMatcher(), Target = bot, Reply = true, Mirrors = [] }],
+            Routes = [new RouteModel { Name = "everything", Match = new RouteMatcher(), Repliers = [bot], Copies = [] }],
             Targets = new Dictionary<string, TargetModel> { ["bot"] = bot },
         };
     }

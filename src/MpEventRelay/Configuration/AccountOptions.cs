@@ -15,6 +15,13 @@ public sealed record AccountOptions
     /// <summary>The EncodingAESKey set in WeChat's console (43 characters); needed for compatible and secure mode.</summary>
     public string? EncodingAESKey { get; init; }
 
+    /// <summary>
+    /// The account's AppSecret (WeChat's console → 基本配置), secret like the Token: set it to send replies that come after
+    /// WeChat's deadline through the customer-service API, and for <see cref="RouteOptions.TypingAfter"/>. The relay gets
+    /// its access token from <c>cgi-bin/stable_token</c>, which leaves the bot's and the IDaaS's tokens valid.
+    /// </summary>
+    public string? AppSecret { get; init; }
+
     /// <summary>The key before the last rotation, tried when the current one fails.</summary>
     public string? PreviousEncodingAESKey { get; init; }
 

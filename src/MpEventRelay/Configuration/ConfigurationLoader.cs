@@ -25,6 +25,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         StorageValidator.Validate(options, errors);
         DedupValidator.Validate(options.Dedup, errors);
         ManagementValidator.Validate(options.Management, errors);
+        WeChatApiValidator.Validate(options, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);
 
         return RelayModelFactory.Create(options, routes, clusters, acceptedClusters, errors);

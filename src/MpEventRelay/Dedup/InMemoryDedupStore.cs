@@ -34,7 +34,7 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
                 if (now < existing.ExpiresAt || !existing.Answer.IsCompleted)
                 {
                     metrics.DedupHit();
-                    return AsDuplicateAsync(existing.Answer);
+                    return AsDuplicateAsync(existing.Answer, existing.Joined());
                 }
 
                 Remove(key, existing);
@@ -54,10 +54,10 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
     }
 
     // A retry gets the first attempt's answer, counted as what it is: a duplicate, not a second delivery.
-    private static async Task<RelayAnswer> AsDuplicateAsync(Task<RelayAnswer> first)
+    private static async Task<RelayAnswer> AsDuplicateAsync(Task<RelayAnswer> first, int attempt)
     {
         var answer = await first.ConfigureAwait(false);
-        return answer.RetryLater ? answer : answer with { Duplicate = true };
+        return answer.RetryLater ? answer : answer with { Duplicate = true, Attempt = attempt };
     }
 
     // Entries leave in arrival order, one walk from the oldest: O(1) per push, no sorting. An entry with a longer
@@ -111,6 +111,10 @@ internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metr
         public long ExpiresAt { get; } = expiresAt;
 
         private volatile Task<RelayAnswer>? _late;
+        private int _attempts = 1;
+
+        /// <summary>Counts one more attempt for this message and returns its number.</summary>
+        public int Joined() => Interlocked.Increment(ref _attempts);
 
         public Task<RelayAnswer> Answer => _late ?? _answer.Task;
 

@@ -123,8 +123,11 @@ internal sealed partial class RedisDedupStore(
         }
     }
 
+    // "outcome\nbase64 reply"; a late reply's outcome is marked with '!' so a retry on any replica claims it first.
     private static string Encode(RelayAnswer answer) =>
-        answer.Outcome + "\n" + (answer.ReplyXml is null ? string.Empty : Convert.ToBase64String(answer.ReplyXml));
+        (answer.LateReply ? LateMark : string.Empty) + answer.Outcome + "\n" + (answer.ReplyXml is null ? string.Empty : Convert.ToBase64String(answer.ReplyXml));
+
+    private const string LateMark = "!";
 
     private static RelayAnswer Decode(RedisValue value)
     {
@@ -137,7 +140,9 @@ internal sealed partial class RedisDedupStore(
 
         // Another replica's (or an earlier) answer to the same message: this attempt is a duplicate.
         var reply = text[(split + 1)..];
-        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), text[..split]) { Duplicate = true };
+        var late = text.StartsWith(LateMark, StringComparison.Ordinal);
+        var outcome = late ? text[LateMark.Length..split] : text[..split];
+        return new RelayAnswer(reply.Length == 0 ? null : Convert.FromBase64String(reply), outcome) { Duplicate = true, Attempt = 2, LateReply = late };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for dedup ({Reason}); this replica dedupes alone until it is back")]

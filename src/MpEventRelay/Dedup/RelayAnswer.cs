@@ -18,6 +18,15 @@ internal sealed record RelayAnswer(byte[]? ReplyXml, string Outcome, bool RetryL
     /// <summary>True for a retry or duplicate answered from an earlier attempt: counted apart, not as a second delivery.</summary>
     public bool Duplicate { get; init; }
 
+    /// <summary>Which of WeChat's attempts for this message this answer is for (1 for the first), as far as this replica saw.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>
+    /// A reply chosen after an earlier attempt had WeChat's answer: it reaches the user at most once, either passively
+    /// by a retry or by the customer-service API, whichever claims it first (<see cref="Replies.IReplyClaims"/>).
+    /// </summary>
+    public bool LateReply { get; init; }
+
     public static RelayAnswer Success(string outcome) => new(null, outcome);
 
     /// <summary>Not delivered and not durable: WeChat must send it again. <paramref name="reason"/> is the one-line answer.</summary>

@@ -10,11 +10,14 @@ namespace MpEventRelay.Delivery;
 /// <see cref="IDedupStore"/>), independently of any one WeChat request, and always ends with a truthful answer by the
 /// deadline:
 /// <list type="number">
-/// <item>The replying target is called at once.</item>
+/// <item>The route's repliers are called at once, all of them.</item>
 /// <item>Meanwhile the copies (mirrors, a non-replying target) are recorded in the outbox in one write, then sent in
 /// the background; if no store can record them, they are sent now and must all succeed.</item>
-/// <item>The replier is awaited until the deadline minus the outbox's write budget. Answered: its reply (or, if it
-/// failed, a record for the outbox). Still running: a record due after the delivery timeout, settled when it ends.</item>
+/// <item>The reply is chosen in the route's order (<see cref="ReplyChooser"/>) until the deadline minus the outbox's
+/// write budget. Then every replier not delivered gets a record in one write: one that failed is retried after the
+/// backoff, one still working is settled when it ends.</item>
+/// <item>A reply chosen after the deadline is the answer's <see cref="RelayAnswer.Late"/>: a WeChat retry takes it
+/// passively, or <see cref="LateReplies"/> sends it through the customer-service API.</item>
 /// </list>
 /// Anything that can be neither delivered nor recorded makes the answer <see cref="RelayAnswer.Retry"/>: WeChat gets a
 /// non-2xx and sends the push again.
@@ -23,9 +26,10 @@ internal sealed partial class PushRelay(
     IDedupStore dedup,
     TargetSender sender,
     Settlement settlement,
-    ReplyTranslator replies,
+    ReplyChooser chooser,
     DeliveryOutbox outbox,
     BackgroundDeliveries background,
+    LateReplies lateReplies,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<PushRelay> logger)
@@ -43,24 +47,23 @@ internal sealed partial class PushRelay(
         }
 
         var options = model.Options;
-        Task<DeliveryResult>? replier = null;
-        CancellationTokenSource? replierTimeout = null;
-        if (route.Reply)
-        {
-            replierTimeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-            replier = sender.SendAsync(route.Target, push, key, options, replierTimeout.Token);
-            background.Track(replier.ContinueWith(_ => replierTimeout.Dispose(), TaskScheduler.Default));
-        }
-
-        IReadOnlyList<TargetModel> copies = route.Reply ? route.Mirrors : [route.Target, .. route.Mirrors];
-        var copiesFailure = copies.Count == 0 ? null : await DeliverCopiesAsync(delivery, copies).ConfigureAwait(false);
-        if (replier is null)
+        var repliers = route.Repliers.Select(target => Start(target, push, key, options)).ToList();
+        var copiesFailure = route.Copies.Count == 0 ? null : await DeliverCopiesAsync(delivery, route.Copies).ConfigureAwait(false);
+        if (repliers.Count == 0)
         {
             return copiesFailure is null ? RelayAnswer.Success("accepted") : RelayAnswer.Retry(copiesFailure);
         }
 
-        var answer = await AwaitReplierAsync(delivery, replier).ConfigureAwait(false);
+        var answer = await AwaitRepliersAsync(delivery, repliers).ConfigureAwait(false);
         return copiesFailure is null || answer.RetryLater ? answer : RelayAnswer.Retry(copiesFailure);
+    }
+
+    private Replier Start(TargetModel target, Protocol.Messages.InboundPush push, string key, Configuration.RelayOptions options)
+    {
+        var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
+        var result = sender.SendAsync(target, push, key, options, timeout.Token);
+        background.Track(result.ContinueWith(_ => timeout.Dispose(), TaskScheduler.Default));
+        return new Replier(target, result);
     }
 
     // Returns null when every copy is recorded (and on its way) or delivered; else why not.
@@ -93,51 +96,85 @@ internal sealed partial class PushRelay(
         return $"{refusal}; {string.Join(", ", failed)} not delivered";
     }
 
-    private async Task<RelayAnswer> AwaitReplierAsync(PushDelivery delivery, Task<DeliveryResult> replier)
+    private async Task<RelayAnswer> AwaitRepliersAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)
     {
-        var (model, account, route, push, key, _, _) = delivery;
+        var (model, account, route, push, _, _, _) = delivery;
         var options = model.Options;
-        var waitFor = Remaining(delivery, options.Deadline - outbox.WriteBudget(options));
+        var choice = chooser.FirstUsableAsync(account, route!, push.Message, repliers, options);
+        lateReplies.ShowTypingWhileSlow(delivery, choice);
+        var inTime = true;
         try
         {
-            var result = await replier.WaitAsync(waitFor, time).ConfigureAwait(false);
-            if (result.Delivered)
-            {
-                return replies.Translate(route!.Target, push.Message, result.Body, options);
-            }
-
-            // Failed in time: the outbox takes it from here (first retry after the backoff).
-            var failed = outbox.NewItem(account, route!, route!.Target, push, key, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: result.Failure);
-            var (records, refusal) = await outbox.TryAddAsync([failed], options).ConfigureAwait(false);
-            LogReplierFailed(account.Name, route.Name, route.Target.Name, result.Failure);
-            return records is null ? RelayAnswer.Retry($"{route.Target.Name} failed ({result.Failure}) and {refusal}") : RelayAnswer.Success("queued");
+            await choice.WaitAsync(Remaining(delivery, options.Deadline - outbox.WriteBudget(options)), time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            // The deadline: make the delivery in flight durable, then answer; it is settled when it ends.
-            metrics.DeadlineMissed(account.Name);
-            var pending = outbox.NewItem(account, route!, route!.Target, push, key, SafetyDelay(options), options);
-            var (records, refusal) = await outbox.TryAddAsync([pending], options).ConfigureAwait(false);
-            if (records is null)
-            {
-                LogDeadlineNotDurable(account.Name, route.Name, refusal ?? "");
-                return RelayAnswer.Retry($"{route.Target.Name} did not answer in time and {refusal}");
-            }
-
-            var late = SettleLateAsync(records[0], route.Target, push.Message, replier, options);
-            background.Track(late);
-            LogDeadlineMissed(account.Name, route.Name, options.Deadline);
-            return RelayAnswer.Success("deadline-missed") with { Late = late };
+            inTime = false;
         }
+
+        var unsettled = await RecordUnsettledAsync(delivery, repliers).ConfigureAwait(false);
+        if (unsettled is not null)
+        {
+            return RelayAnswer.Retry(unsettled);
+        }
+
+        if (inTime)
+        {
+            return choice.Result ?? RelayAnswer.Success(repliers.Any(r => r.Result.Result.Delivered) ? "delivered" : "queued");
+        }
+
+        // The deadline: WeChat gets success now; the reply, if one comes, is taken by a retry or sent by the API.
+        metrics.DeadlineMissed(account.Name);
+        LogDeadlineMissed(account.Name, route!.Name, options.Deadline);
+        var late = AsLateReplyAsync(choice);
+        lateReplies.Schedule(delivery, late);
+        return RelayAnswer.Success("deadline-missed") with { Late = late };
     }
 
-    // The replier that missed the deadline: its record is settled when it ends, and its reply kept for WeChat's retries.
-    private async Task<RelayAnswer?> SettleLateAsync(OutboxRecord record, TargetModel target, Protocol.Messages.PushMessage message, Task<DeliveryResult> replier, Configuration.RelayOptions options)
+    // Every replier not delivered by now gets an outbox record, in one write: a failed one is retried after the
+    // backoff, one still working is settled when it ends. Returns null when all are delivered or recorded.
+    private async Task<string?> RecordUnsettledAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)
     {
-        var result = await replier.ConfigureAwait(false);
-        await settlement.SettleAsync(record, result, options).ConfigureAwait(false);
-        return result.Delivered ? replies.Translate(target, message, result.Body, options) : null;
+        var (model, account, route, push, key, _, _) = delivery;
+        var options = model.Options;
+        var unsettled = repliers.Where(r => !r.Result.IsCompleted || !r.Result.Result.Delivered).ToList();
+        if (unsettled.Count == 0)
+        {
+            return null;
+        }
+
+        var items = unsettled.Select(r => r.Result.IsCompleted
+            ? outbox.NewItem(account, route!, r.Target, push, key, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
+            : outbox.NewItem(account, route!, r.Target, push, key, SafetyDelay(options), options)).ToList();
+        var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
+        for (var i = 0; i < unsettled.Count; i++)
+        {
+            var replier = unsettled[i];
+            if (replier.Result.IsCompleted)
+            {
+                LogReplierFailed(account.Name, route!.Name, replier.Target.Name, replier.Result.Result.Failure);
+            }
+            else if (records is not null)
+            {
+                background.Track(SettleWhenDoneAsync(records[i], replier, options));
+            }
+        }
+
+        if (records is not null)
+        {
+            return null;
+        }
+
+        var names = string.Join(", ", unsettled.Select(r => r.Target.Name));
+        LogRepliersNotDurable(account.Name, route!.Name, names, refusal ?? "");
+        return $"{names} not delivered in time and {refusal}";
     }
+
+    private async Task SettleWhenDoneAsync(OutboxRecord record, Replier replier, Configuration.RelayOptions options) =>
+        await settlement.SettleAsync(record, await replier.Result.ConfigureAwait(false), options).ConfigureAwait(false);
+
+    private static async Task<RelayAnswer?> AsLateReplyAsync(Task<RelayAnswer?> choice) =>
+        await choice.ConfigureAwait(false) is { } reply ? reply with { LateReply = true } : null;
 
     private TimeSpan Remaining(PushDelivery delivery, TimeSpan budget)
     {
@@ -154,11 +191,11 @@ internal sealed partial class PushRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: replying target {Target} failed: {Failure}")]
     private partial void LogReplierFailed(string account, string route, string target, string? failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: no answer within the {Deadline} deadline; WeChat gets success, the delivery goes on and is in the outbox")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: no reply chosen within the {Deadline} deadline; WeChat gets success, the delivery goes on and is in the outbox")]
     private partial void LogDeadlineMissed(string account, string route, TimeSpan deadline);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: the replier missed the deadline and the outbox could not record it ({Reason}); WeChat gets 503 and will retry")]
-    private partial void LogDeadlineNotDurable(string account, string route, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: repliers {Targets} were not delivered in time and the outbox could not record them ({Reason}); WeChat gets 503 and will retry")]
+    private partial void LogRepliersNotDurable(string account, string route, string targets, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: copies to {Targets} could be neither recorded ({Reason}) nor delivered; WeChat gets 503 and will retry")]
     private partial void LogNotDurable(string account, string route, string targets, string reason);

@@ -20,6 +20,7 @@ internal sealed partial class WeChatAccountMiddleware(
     PushRelay relay,
     BoundedBody bodies,
     ISignatureLedger signatures,
+    Replies.LateReplies lateReplies,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     IDiagnosticContext diagnostics,
@@ -151,9 +152,15 @@ internal sealed partial class WeChatAccountMiddleware(
             return;
         }
 
+        var reply = await lateReplies.ForAttemptAsync(route, key, answer, started, options, context.RequestAborted).ConfigureAwait(false);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // WeChat hung up (an attempt held open for a slow replier): its retry gets the reply.
+        }
+
         SetLogContext(account, route, answer.Outcome);
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
-        await WriteReplyAsync(context, account, push, query, answer.ReplyXml).ConfigureAwait(false);
+        await WriteReplyAsync(context, account, push, query, reply).ConfigureAwait(false);
         metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Duplicate ? "duplicate" : answer.Outcome, time.GetElapsedTime(started));
     }
 
@@ -189,7 +196,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
     // One property for the request log line (account, route, target, outcome), set once: each Set takes a lock.
     private void SetLogContext(AccountModel account, RouteModel? route, string outcome) =>
-        diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.Target.Name ?? "-", outcome).ToString());
+        diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.TargetNames ?? "-", outcome).ToString());
 
     private Task RejectAsync(HttpContext context, AccountModel account, Rejection rejection)
     {

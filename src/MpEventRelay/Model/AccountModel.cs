@@ -12,6 +12,8 @@ internal sealed class AccountModel
     public required PushDecoder Decoder { get; init; }
     /// <summary>True when a plaintext push is accepted: the account has no key, or <c>AllowPlaintext</c> is set.</summary>
     public required bool AcceptsPlaintext { get; init; }
+    /// <summary>The AppSecret, for WeChat's API (late replies, typing); null when not configured.</summary>
+    public string? AppSecret { get; init; }
     public required IReadOnlyList<RouteModel> Routes { get; init; }
     public required IReadOnlyDictionary<string, TargetModel> Targets { get; init; }
 

@@ -27,6 +27,10 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _dedupOverCapacity;
     private readonly Counter<long> _signatureReuse;
     private readonly Counter<long> _outboxUnavailable;
+    private readonly Counter<long> _repliesChosen;
+    private readonly Counter<long> _lateReplies;
+    private readonly Counter<long> _tokenRefreshes;
+    private readonly Counter<long> _typing;
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
     private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
     private readonly TimeProvider _time;
@@ -46,6 +50,10 @@ internal sealed class RelayMetrics : IDisposable
         _dedupOverCapacity = _meter.CreateCounter<long>("mprelay.dedup.over.capacity", description: "Messages remembered beyond Dedup:Capacity because their replay window had not ended.");
         _signatureReuse = _meter.CreateCounter<long>("mprelay.signature.reuse", description: "Plaintext pushes refused: a signature already seen with another body.");
         _outboxUnavailable = _meter.CreateCounter<long>("mprelay.outbox.unavailable", description: "Times no outbox store could record a delivery.");
+        _repliesChosen = _meter.CreateCounter<long>("mprelay.replies.chosen", description: "Passive replies WeChat got, by account, route and the replier whose answer was used.");
+        _lateReplies = _meter.CreateCounter<long>("mprelay.late.replies", description: "Replies chosen after WeChat's answer, by how they went: passive (a retry took it), api, api-failed (by WeChat's error code), unmappable, no-app-secret.");
+        _tokenRefreshes = _meter.CreateCounter<long>("mprelay.token.refreshes", description: "Access-token fetches (stable_token), by AppId and WeChat's error code (0: success).");
+        _typing = _meter.CreateCounter<long>("mprelay.typing", description: "Typing indicators sent, by WeChat's error code (0: success).");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
         _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
         _meter.CreateObservableGauge("mprelay.outbox.oldest.age", () => OldestAges(), "s", "Age of the oldest pending delivery.");
@@ -84,6 +92,15 @@ internal sealed class RelayMetrics : IDisposable
     public void DedupOverCapacity() => _dedupOverCapacity.Add(1);
 
     public void SignatureReused(string account) => _signatureReuse.Add(1, new KeyValuePair<string, object?>("account", account));
+
+    public void ReplyChosen(string account, string route, string target) =>
+        _repliesChosen.Add(1, new TagList { { "account", account }, { "route", route }, { "target", target } });
+
+    public void LateReply(string via, int code) => _lateReplies.Add(1, new TagList { { "via", via }, { "code", code } });
+
+    public void TokenRefresh(string appId, int code) => _tokenRefreshes.Add(1, new TagList { { "appid", appId }, { "code", code } });
+
+    public void Typing(int code) => _typing.Add(1, new KeyValuePair<string, object?>("code", code));
 
     public void Dispose() => _meter.Dispose();
 

@@ -84,7 +84,7 @@ public sealed class DeliveryOutboxWorkerSideTests
         var account = TestModel.Account();
         var route = account.Routes[0];
 
-        var item = _outbox.NewItem(account, route, route.Target, TestModel.Push(), "dedup-key", TimeSpan.FromSeconds(35), options, attempts: 1, lastError: "answered 503");
+        var item = _outbox.NewItem(account, route, route.Repliers[0], TestModel.Push(), "dedup-key", TimeSpan.FromSeconds(35), options, attempts: 1, lastError: "answered 503");
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         Assert.Equal(now, item.CreatedAtMs);

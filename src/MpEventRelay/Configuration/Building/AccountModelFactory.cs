@@ -40,6 +40,7 @@ internal static class AccountModelFactory
             Keys = keys,
             Decoder = new PushDecoder(keys.Token, cryptor, options.MaxBodyBytes),
             AcceptsPlaintext = cryptor is null || account.AllowPlaintext,
+            AppSecret = string.IsNullOrWhiteSpace(account.AppSecret) ? null : account.AppSecret.Trim(),
             Routes = routes,
             Targets = targets,
         };

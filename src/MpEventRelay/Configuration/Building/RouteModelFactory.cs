@@ -4,7 +4,7 @@ using MpEventRelay.Routing;
 
 namespace MpEventRelay.Configuration.Building;
 
-/// <summary>An account's routes, in order: each resolves its target and mirrors and compiles its match.</summary>
+/// <summary>An account's routes, in order: each resolves its repliers and copies and compiles its match.</summary>
 internal static class RouteModelFactory
 {
     public static List<RouteModel> Create(string accountKey, AccountOptions account, Dictionary<string, TargetModel> targets, ConfigurationErrors errors)
@@ -20,24 +20,64 @@ internal static class RouteModelFactory
             var route = account.Routes[i];
             var key = $"{accountKey}:Routes:{i}";
             var name = string.IsNullOrWhiteSpace(route.Name) ? $"route-{i}" : route.Name;
-            var target = ResolveTarget($"{key}:Target", route.Target, account, targets, errors);
-            var mirrors = new List<TargetModel>();
-            for (var m = 0; m < route.Mirror.Count; m++)
+            var repliers = new List<TargetModel>();
+            var copies = new List<TargetModel>();
+            if (route.Repliers.Count > 0)
             {
-                if (ResolveTarget($"{key}:Mirror:{m}", route.Mirror[m], account, targets, errors) is { } mirror)
+                if (route.Target is not null)
                 {
-                    mirrors.Add(mirror);
+                    errors.Add($"{key}:Target", "is set together with Repliers.", "name the target in Repliers only (the first is preferred), or use Target alone.");
                 }
+
+                if (!route.Reply)
+                {
+                    errors.Add($"{key}:Reply", "is false while Repliers are listed.", "list the targets under Mirror instead, or remove Reply.");
+                }
+
+                ResolveAll($"{key}:Repliers", route.Repliers, account, targets, errors, repliers);
+                if (repliers.Select(t => t.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != repliers.Count)
+                {
+                    errors.Add($"{key}:Repliers", "names a target twice.", "list each target once.");
+                }
+            }
+            else if (ResolveTarget($"{key}:Target", route.Target, account, targets, errors) is { } target)
+            {
+                (route.Reply ? repliers : copies).Add(target);
+            }
+
+            ResolveAll($"{key}:Mirror", route.Mirror, account, targets, errors, copies);
+            if (route.TypingAfter is { } typing && typing <= TimeSpan.Zero)
+            {
+                errors.Add($"{key}:TypingAfter", "must be positive.", "use 00:00:02, or remove it.");
             }
 
             var matcher = BuildMatcher($"{key}:Match", route.Match, errors);
-            if (target is not null && matcher is not null)
+            if (matcher is not null && (repliers.Count > 0 || copies.Count > 0))
             {
-                routes.Add(new RouteModel { Name = name, Match = matcher, Target = target, Reply = route.Reply, Mirrors = mirrors });
+                routes.Add(new RouteModel
+                {
+                    Name = name,
+                    Match = matcher,
+                    Repliers = repliers,
+                    Copies = copies,
+                    WaitForRetry = route.WaitForRetry,
+                    TypingAfter = route.TypingAfter,
+                });
             }
         }
 
         return routes;
+    }
+
+    private static void ResolveAll(string key, List<string> names, AccountOptions account, Dictionary<string, TargetModel> targets, ConfigurationErrors errors, List<TargetModel> into)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (ResolveTarget($"{key}:{i}", names[i], account, targets, errors) is { } target)
+            {
+                into.Add(target);
+            }
+        }
     }
 
     private static TargetModel? ResolveTarget(string key, string? name, AccountOptions account, Dictionary<string, TargetModel> targets, ConfigurationErrors errors)

@@ -1,0 +1,190 @@
+using MpEventRelay.Dedup;
+using MpEventRelay.Delivery;
+using MpEventRelay.Logging;
+using MpEventRelay.Model;
+using MpEventRelay.WeChatApi;
+
+namespace MpEventRelay.Replies;
+
+/// <summary>
+/// Replies that come after WeChat had its answer. WeChat's retries take them first (passively): a retry that arrives
+/// while the replier still works waits for it until its own deadline, and on a <see cref="RouteModel.WaitForRetry"/>
+/// route every attempt but the last is held open for it. Once WeChat can no longer retry, an untaken reply goes out
+/// through the customer-service API (when the account has an AppSecret). A claim (<see cref="IReplyClaims"/>) makes it
+/// one or the other, never both.
+/// </summary>
+internal sealed partial class LateReplies(
+    CustomServiceClient api,
+    IReplyClaims claims,
+    BackgroundDeliveries background,
+    Observability.RelayMetrics metrics,
+    TimeProvider time,
+    ILogger<LateReplies> logger)
+{
+    /// <summary>
+    /// The reply this WeChat attempt writes, or null for <c>success</c>. A late reply is written only by the attempt that
+    /// claims it, and only while WeChat is still listening.
+    /// </summary>
+    public async Task<byte[]?> ForAttemptAsync(RouteModel? route, string dedupKey, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
+    {
+        if (answer.ReplyXml is { } inTime && !answer.LateReply)
+        {
+            return inTime; // chosen in time: every attempt may carry it, WeChat shows it once
+        }
+
+        var late = answer.LateReply ? Task.FromResult<RelayAnswer?>(answer) : answer.Late;
+        if (late is null)
+        {
+            return null;
+        }
+
+        if (!late.IsCompleted && WaitFor(route, answer, started, options) is { } wait && wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await late.WaitAsync(wait, time, aborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        if (aborted.IsCancellationRequested || !late.IsCompletedSuccessfully || late.Result?.ReplyXml is not { } reply)
+        {
+            return null;
+        }
+
+        if (!await claims.TryClaimAsync(dedupKey).ConfigureAwait(false))
+        {
+            return null; // the customer-service API took it
+        }
+
+        metrics.LateReply("passive", 0);
+        return reply;
+    }
+
+    // The first attempt already waited until the deadline. A held attempt waits until WeChat hangs up (about its
+    // attempt timeout); any other retry until its own deadline.
+    private TimeSpan? WaitFor(RouteModel? route, RelayAnswer answer, long started, Configuration.RelayOptions options)
+    {
+        var hold = route?.WaitForRetry == true && answer.Attempt < options.WeChatApi.Attempts;
+        if (hold)
+        {
+            return options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1) - time.GetElapsedTime(started);
+        }
+
+        return answer.Duplicate ? options.Deadline - time.GetElapsedTime(started) : null;
+    }
+
+    /// <summary>Once the late reply is ready and WeChat can no longer retry: the API sends it, unless a retry took it.</summary>
+    public void Schedule(PushDelivery delivery, Task<RelayAnswer?> late) => background.Track(SendUntakenAsync(delivery, late));
+
+    private async Task SendUntakenAsync(PushDelivery delivery, Task<RelayAnswer?> late)
+    {
+        if (await late.ConfigureAwait(false) is not { ReplyXml: { } reply })
+        {
+            return;
+        }
+
+        var (model, account, route, push, key, started, _) = delivery;
+        var options = model.Options.WeChatApi;
+        if (account.AppSecret is null)
+        {
+            LogNoAppSecret(account.Name, route!.Name);
+            metrics.LateReply("no-app-secret", 0);
+            return;
+        }
+
+        // WeChat's attempts: the first, or all of them on a route that holds attempts open; a second of slack.
+        var retriesEnd = options.AttemptTimeout * (route!.WaitForRetry ? options.Attempts : 1) + TimeSpan.FromSeconds(1);
+        var wait = retriesEnd - time.GetElapsedTime(started);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time).ConfigureAwait(false);
+        }
+
+        if (!await claims.TryClaimAsync(key).ConfigureAwait(false))
+        {
+            LogTakenByRetry(account.Name, route.Name);
+            return;
+        }
+
+        if (CustomMessage.From(reply, out var msgType) is not { } json)
+        {
+            LogUnmappable(account.Name, route.Name, msgType);
+            metrics.LateReply("unmappable", 0);
+            return;
+        }
+
+        var answer = await api.SendAsync(account, json, CancellationToken.None).ConfigureAwait(false);
+        metrics.LateReply(answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
+        if (answer.Succeeded)
+        {
+            LogSent(account.Name, route.Name, msgType, OpenIdMask.Mask(push.Message.FromUserName), time.GetElapsedTime(started));
+        }
+        else
+        {
+            LogSendFailed(account.Name, route.Name, OpenIdMask.Mask(push.Message.FromUserName), answer.ErrorCode, WeChatErrors.Meaning(answer.ErrorCode), answer.Message);
+        }
+    }
+
+    /// <summary>With <see cref="RouteModel.TypingAfter"/> and an AppSecret: "typing…" while no reply is chosen.</summary>
+    public void ShowTypingWhileSlow(PushDelivery delivery, Task<RelayAnswer?> choice)
+    {
+        if (delivery.Route?.TypingAfter is { } after && delivery.Account.AppSecret is not null)
+        {
+            background.Track(TypingAsync(delivery, after, choice));
+        }
+    }
+
+    // WeChat accepts typing within 30 s of the user's message; each lasts 15 s, and the reply ends it.
+    private async Task TypingAsync(PushDelivery delivery, TimeSpan after, Task<RelayAnswer?> choice)
+    {
+        var next = after;
+        while (next < TypingWindow)
+        {
+            var wait = next - time.GetElapsedTime(delivery.StartedTimestamp);
+            if (wait > TimeSpan.Zero && await Task.WhenAny(choice, Task.Delay(wait, time)).ConfigureAwait(false) == choice)
+            {
+                return;
+            }
+
+            if (choice.IsCompleted)
+            {
+                return;
+            }
+
+            var answer = await api.TypingAsync(delivery.Account, delivery.Push.Message.FromUserName, CancellationToken.None).ConfigureAwait(false);
+            metrics.Typing(answer.ErrorCode);
+            if (!answer.Succeeded)
+            {
+                LogTypingFailed(delivery.Account.Name, answer.ErrorCode, WeChatErrors.Meaning(answer.ErrorCode));
+                return;
+            }
+
+            next += TypingLasts;
+        }
+    }
+
+    private static readonly TimeSpan TypingWindow = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TypingLasts = TimeSpan.FromSeconds(15);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} route {Route}: the late reply was taken by a WeChat retry; not sent by the API")]
+    private partial void LogTakenByRetry(string account, string route);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: a reply came after WeChat's answer and no retry took it; set the account's AppSecret to send such replies through the customer-service API")]
+    private partial void LogNoAppSecret(string account, string route);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: a late {MsgType} reply has no customer-service form; not sent")]
+    private partial void LogUnmappable(string account, string route, string msgType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} route {Route}: late {MsgType} reply sent to {OpenId} by the customer-service API, {Elapsed} after the push")]
+    private partial void LogSent(string account, string route, string msgType, string openId, TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: the late reply to {OpenId} could not be sent: {Code} ({Meaning}; {Message})")]
+    private partial void LogSendFailed(string account, string route, string openId, int code, string meaning, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: typing indicator refused: {Code} ({Meaning})")]
+    private partial void LogTypingFailed(string account, int code, string meaning);
+}

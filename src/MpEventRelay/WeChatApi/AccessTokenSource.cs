@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MpEventRelay.Model;
+using MpEventRelay.Storage;
+using StackExchange.Redis;
+
+namespace MpEventRelay.WeChatApi;
+
+/// <summary>
+/// The access token for WeChat's API, per AppId, from <c>POST /cgi-bin/stable_token</c> in normal mode: unlike
+/// <c>cgi-bin/token</c>, it hands out the current token without invalidating the one the bot and the IDaaS already
+/// use with the same AppId. Cached until five minutes before it expires, refreshed one at a time (through Redis when
+/// replicas share it: one replica fetches, the others read), and refreshed after WeChat refused it. Neither the token
+/// nor the AppSecret is ever logged.
+/// </summary>
+internal sealed partial class AccessTokenSource(
+    IHttpClientFactory clients,
+    Configuration.RelayModelProvider models,
+    Observability.RelayMetrics metrics,
+    TimeProvider time,
+    ILogger<AccessTokenSource> logger,
+    RedisConnection? redis = null)
+{
+    public const string ClientName = "wechat-api";
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ValidUntil)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
+
+    /// <summary>A valid token, or WeChat's (or the transport's) reason for not getting one.</summary>
+    /// <param name="refused">A token WeChat just refused: never handed out again.</param>
+    public async Task<(string? Token, ApiAnswer? Failure)> GetAsync(AccountModel account, string? refused, CancellationToken cancellationToken)
+    {
+        if (Cached(account.AppId, refused) is { } cached)
+        {
+            return (cached, null);
+        }
+
+        var gate = _refreshing.GetOrAdd(account.AppId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Cached(account.AppId, refused) is { } refreshedMeanwhile)
+            {
+                return (refreshedMeanwhile, null);
+            }
+
+            if (await SharedAsync(account.AppId, refused).ConfigureAwait(false) is { } shared)
+            {
+                _cache[account.AppId] = shared;
+                return (shared.Token, null);
+            }
+
+            return await FetchAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private string? Cached(string appId, string? refused) =>
+        _cache.TryGetValue(appId, out var entry) && entry.Token != refused && time.GetUtcNow() < entry.ValidUntil ? entry.Token : null;
+
+    private async Task<(string? Token, ApiAnswer? Failure)> FetchAsync(AccountModel account, CancellationToken cancellationToken)
+    {
+        var options = models.Current.Options.WeChatApi;
+        var lockTaken = await TakeSharedLockAsync(account.AppId).ConfigureAwait(false);
+        if (!lockTaken && await WaitForSharedAsync(account.AppId, cancellationToken).ConfigureAwait(false) is { } fetchedElsewhere)
+        {
+            _cache[account.AppId] = fetchedElsewhere;
+            return (fetchedElsewhere.Token, null);
+        }
+
+        ApiAnswer answer;
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.CallTimeout, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            var request = new { grant_type = "client_credential", appid = account.AppId, secret = account.AppSecret, force_refresh = false };
+            using var response = await clients.CreateClient(ClientName).PostAsJsonAsync(Endpoint(options.BaseAddress, "cgi-bin/stable_token"), request, either.Token).ConfigureAwait(false);
+            answer = response.IsSuccessStatusCode
+                ? ApiAnswer.Parse(await response.Content.ReadFromJsonAsync<JsonElement>(either.Token).ConfigureAwait(false))
+                : new ApiAnswer(ApiAnswer.Unreachable, $"HTTP {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            answer = new ApiAnswer(ApiAnswer.Unreachable, e.GetType().Name);
+        }
+
+        if (!answer.Succeeded || answer.Body is not { } body || !body.TryGetProperty("access_token", out var token) || token.GetString() is not { Length: > 0 } value)
+        {
+            var failure = answer.Succeeded ? new ApiAnswer(ApiAnswer.Unreachable, "no access_token in the answer") : answer;
+            metrics.TokenRefresh(account.AppId, failure.ErrorCode);
+            LogTokenFailed(account.AppId, failure.ErrorCode, WeChatErrors.Meaning(failure.ErrorCode), failure.Message);
+            return (null, failure);
+        }
+
+        var lifetime = TimeSpan.FromSeconds(body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 7200);
+        var usable = lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2;
+        _cache[account.AppId] = (value, time.GetUtcNow() + usable);
+        metrics.TokenRefresh(account.AppId, 0);
+        LogTokenFetched(account.AppId, usable);
+        await ShareAsync(account.AppId, value, usable).ConfigureAwait(false);
+        return (value, null);
+    }
+
+    internal static Uri Endpoint(Uri baseAddress, string path) => new($"{baseAddress.ToString().TrimEnd('/')}/{path}");
+
+    // Replicas sharing Redis share one token: read it, and let one replica at a time fetch it.
+    private async Task<(string Token, DateTimeOffset ValidUntil)?> SharedAsync(string appId, string? refused)
+    {
+        if (redis is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var entry = await redis.Guard.RunAsync(token => redis.Database.StringGetWithExpiryAsync(redis.Key("token:" + appId)).WaitAsync(token), CancellationToken.None).ConfigureAwait(false);
+            if (entry.Value.HasValue && entry.Value.ToString() != refused && entry.Expiry is { } left && left > TimeSpan.Zero)
+            {
+                return (entry.Value.ToString(), time.GetUtcNow() + left);
+            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogShareUnavailable(e.Message);
+        }
+
+        return null;
+    }
+
+    private async Task<bool> TakeSharedLockAsync(string appId)
+    {
+        if (redis is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await redis.Guard.RunAsync(token => redis.Database.StringSetAsync(redis.Key("token-lock:" + appId), Environment.MachineName, TimeSpan.FromSeconds(10), When.NotExists).WaitAsync(token), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            return true; // alone: fetch it ourselves
+        }
+    }
+
+    // Another replica is fetching: its token appears in Redis within a call's time, else this replica fetches.
+    private async Task<(string Token, DateTimeOffset ValidUntil)?> WaitForSharedAsync(string appId, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + models.Current.Options.WeChatApi.CallTimeout;
+        while (time.GetUtcNow() < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+            if (await SharedAsync(appId, refused: null).ConfigureAwait(false) is { } shared)
+            {
+                return shared;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task ShareAsync(string appId, string token, TimeSpan usable)
+    {
+        if (redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.Guard.RunAsync(t => redis.Database.StringSetAsync(redis.Key("token:" + appId), token, usable).WaitAsync(t), CancellationToken.None).ConfigureAwait(false);
+            await redis.Guard.RunAsync(t => redis.Database.KeyDeleteAsync(redis.Key("token-lock:" + appId)).WaitAsync(t), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogShareUnavailable(e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WeChat API: access token for {AppId} fetched (stable_token), used for {Usable}")]
+    private partial void LogTokenFetched(string appId, TimeSpan usable);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WeChat API: no access token for {AppId}: {Code} ({Meaning}; {Message})")]
+    private partial void LogTokenFailed(string appId, int code, string meaning, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat API: the token shared through Redis is unavailable ({Reason}); this replica uses its own")]
+    private partial void LogShareUnavailable(string reason);
+}
