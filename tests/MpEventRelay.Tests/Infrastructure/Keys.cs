@@ -13,6 +13,7 @@ internal static class Keys
     public const string IdaasToken = "idaasToken42";
     public const string IdaasKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
     public const string BotToken = "botToken7";
+    public const string AppSecret = "test-app-secret-not-real-0123456789";
     public const string BotKey = "ZzD2BwNZjxy0OSPd8NNfP8dPLNSaRgWrY3wHJwBgW9u";
 
     public static WeChatKeys Account { get; } = new(AccountToken, new WeChatCryptor(AppId, AccountKey));

@@ -68,6 +68,41 @@ internal sealed class RelayConfig
         return this;
     }
 
+    /// <summary>WeChat's API at the stand-in, every account with an AppSecret; optionally WeChat's attempt timeout scaled down.</summary>
+    public RelayConfig WeChatApi(WeChatApiStub api, string? attemptTimeout = null)
+    {
+        var section = new JsonObject { ["BaseAddress"] = api.BaseAddress };
+        if (attemptTimeout is not null)
+        {
+            section["AttemptTimeout"] = attemptTimeout;
+        }
+
+        foreach (var (_, account) in _relay["Accounts"]!.AsObject())
+        {
+            account!["AppSecret"] = Keys.AppSecret;
+        }
+
+        return Set("WeChatApi", section);
+    }
+
+    /// <summary>Sets <paramref name="key"/> on the account's route named <paramref name="route"/>.</summary>
+    public RelayConfig Route(string route, string key, JsonNode? value, string account = "main")
+    {
+        foreach (var node in _relay["Accounts"]![account]!["Routes"]!.AsArray())
+        {
+            if ((string?)node!["Name"] == route)
+            {
+                node[key] = value;
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>The login route answered by the IDaaS first, then the bot (its welcome): the example configuration's.</summary>
+    public RelayConfig LoginRepliedByIdaasThenBot() =>
+        Route("login", "Target", null).Route("login", "Mirror", new JsonArray()).Route("login", "Repliers", new JsonArray("idaas", "bot"));
+
     public RelayConfig Cluster(string name, params string[] addresses)
     {
         var destinations = new JsonObject();

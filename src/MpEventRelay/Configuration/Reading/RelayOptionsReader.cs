@@ -13,7 +13,7 @@ internal static class RelayOptionsReader
         nameof(RelayOptions.Deadline), nameof(RelayOptions.ClockSkew), nameof(RelayOptions.DeliveryTimeout),
         nameof(RelayOptions.MaxBodyBytes), nameof(RelayOptions.Resilience), nameof(RelayOptions.Storage),
         nameof(RelayOptions.Outbox), nameof(RelayOptions.Admin), nameof(RelayOptions.Dedup),
-        nameof(RelayOptions.Management), nameof(RelayOptions.Accounts),
+        nameof(RelayOptions.Management), nameof(RelayOptions.WeChatApi), nameof(RelayOptions.Accounts),
     };
 
     public static RelayOptions Read(IConfiguration configuration, ConfigurationErrors errors)
@@ -40,6 +40,7 @@ internal static class RelayOptionsReader
             Admin = Object(section.GetSection(nameof(RelayOptions.Admin)), defaults.Admin, errors),
             Dedup = Object(section.GetSection(nameof(RelayOptions.Dedup)), defaults.Dedup, errors),
             Management = Object(section.GetSection(nameof(RelayOptions.Management)), defaults.Management, errors),
+            WeChatApi = Object(section.GetSection(nameof(RelayOptions.WeChatApi)), defaults.WeChatApi, errors),
             Accounts = Accounts(section.GetSection(nameof(RelayOptions.Accounts)), errors),
         };
     }
