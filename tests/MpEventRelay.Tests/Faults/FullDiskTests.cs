@@ -16,7 +16,9 @@ public sealed class FullDiskTests(ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
-        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(disk.Directory, "outbox.db"));
+        // A delivery whose failure could not be written while the disk was full waits out its lease (DeliveryTimeout
+        // + 5 s) before it is retried: a short DeliveryTimeout keeps that inside the test's wait.
+        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(disk.Directory, "outbox.db")).Set("DeliveryTimeout", "00:00:05");
         await using var relay = await RelayServer.StartAsync(config.ToJson());
         var wechat = new WeChatPushClient(relay.Http, Keys.Account);
         var accepted = new List<byte[]>();
