@@ -102,4 +102,27 @@ public sealed class RedisSharedStateTests(RedisServer redis, ITestOutputHelper o
         Assert.True(await Eventually.TrueAsync(() => bot.Accepted.Count == 2)); // the text and the login mirror (via the SQLite spill-over)
         Assert.Equal("Degraded", await relay.Http.GetStringAsync("/health/ready")); // serving, on the SQLite spill-over
     }
+
+    [Fact]
+    public async Task Two_replicas_on_Redis_send_late_replies_with_one_access_token()
+    {
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        using var api = new WeChatApiStub();
+        bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "late", 1714112446)));
+        bot.Delay(TimeSpan.FromMilliseconds(1500));
+        var prefix = $"t{Guid.NewGuid():N}:";
+        string Config() => RelayConfig.ModeTwo(idaas, bot).WeChatApi(api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01").Redis(redis.Configuration, prefix).ToJson();
+        await using var first = await RelayServer.StartAsync(Config());
+        await using var second = await RelayServer.StartAsync(Config());
+
+        // Both replicas need a token at about the same time: one fetches it, the other reads it from Redis.
+        await Task.WhenAll(
+            new WeChatPushClient(first.Http, Keys.Account).PushAsync(first.Url("/wechat/main"), Pushes.From().Text("to the first", Pushes.NewMsgId()), EncryptionMode.Secure),
+            new WeChatPushClient(second.Http, Keys.Account).PushAsync(second.Url("/wechat/main"), Pushes.From().Text("to the second", Pushes.NewMsgId()), EncryptionMode.Secure));
+
+        Assert.True(await Eventually.TrueAsync(() => api.Sent.Count == 2, TimeSpan.FromSeconds(15)));
+        Assert.Single(api.TokenRequests);
+        Assert.All(api.Sent, call => Assert.Equal("token-1", call.AccessToken));
+    }
 }

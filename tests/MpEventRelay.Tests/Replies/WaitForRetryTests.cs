@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using MpEventRelay.Delivery;
+using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Tests.Infrastructure;
+
+namespace MpEventRelay.Tests.Replies;
+
+/// <summary>
+/// A route with WaitForRetry, WeChat's timing scaled down (2 s per attempt, deadline 1.5 s): the first attempts are
+/// held open for a slow bot, the last is answered in time, and the customer-service API delivers what is later still.
+/// </summary>
+public sealed class WaitForRetryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private readonly TargetStub _idaas = new();
+    private readonly TargetStub _bot = new();
+    private readonly WeChatApiStub _api = new();
+    private RelayServer _relay = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "慢慢想好了", 1714112446)));
+        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01.5")
+            .Route("everything-else", "WaitForRetry", true);
+        _relay = await RelayServer.StartAsync(config.ToJson());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        _idaas.Dispose();
+        _bot.Dispose();
+        _api.Dispose();
+    }
+
+    [Fact]
+    public async Task A_bot_slower_than_one_attempt_answers_WeChats_second_attempt_passively()
+    {
+        _bot.Delay(TimeSpan.FromSeconds(3));
+
+        var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("slow question", Pushes.NewMsgId()));
+
+        Assert.Equal(2, attempt);
+        Assert.Equal("慢慢想好了", answer?.Reply?.Fields.Content);
+        await SettledAsync();
+        Assert.Empty(_api.Sent);
+        Assert.Single(_bot.Received);
+    }
+
+    [Fact]
+    public async Task A_bot_slower_than_every_attempt_gets_the_last_answered_in_time_and_its_reply_sent_by_the_API()
+    {
+        _bot.Delay(TimeSpan.FromSeconds(7));
+
+        var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("very slow question", Pushes.NewMsgId()));
+
+        Assert.Equal(3, attempt);
+        Assert.Null(answer?.Reply); // success, inside WeChat's last attempt
+        await SettledAsync();
+        var call = Assert.Single(_api.Sent);
+        Assert.Equal("慢慢想好了", call.Body.GetProperty("text").GetProperty("content").GetString());
+        Assert.Single(_bot.Received);
+    }
+
+    private async Task SettledAsync() =>
+        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, TimeSpan.FromSeconds(20)), "background work did not end");
+}
