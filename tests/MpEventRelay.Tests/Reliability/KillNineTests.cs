@@ -15,7 +15,8 @@ public sealed class KillNineTests(ITestOutputHelper output)
         using var bot = new TargetStub();
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
         var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
-        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
+        // Deliveries in flight at the kill wait out their lease (DeliveryTimeout + 5 s) before the restart retries them.
+        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().Set("DeliveryTimeout", "00:00:05").SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
         var sent = new List<byte[]>();
 
         using (var relay = await RelayProcess.StartAsync(workDir, config))
