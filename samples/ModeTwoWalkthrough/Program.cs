@@ -16,9 +16,10 @@ var account = new WeChatKeys(DemoSecrets.AccountToken, new WeChatCryptor(AppId, 
 
 var idaas = IdaasApp.Create(AppId, ["--urls=http://127.0.0.1:5102"]);
 var bot = BotApp.Create(AppId, ["--urls=http://127.0.0.1:5101"]);
+var wechatApi = WeChatApiStandIn.Create(["--urls=http://127.0.0.1:5103"]);
 var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"], builder =>
     builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false));
-await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), relay.StartAsync());
+await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), wechatApi.StartAsync(), relay.StartAsync());
 
 using var http = new HttpClient();
 var wechat = new WeChatPushClient(http, account);
@@ -29,8 +30,8 @@ var failures = 0;
 Console.WriteLine($"WeChat saves the server URL {endpoint}: verification {(await wechat.VerifyUrlAsync(endpoint) ? "passed" : "FAILED")}");
 
 await Step("1. A new user scans the PC login QR code and follows (subscribe, EventKey=qrscene_login_7f3a)",
-    b => b.Subscribe("login_7f3a"), expectReply: false);
-Check(IdaasApp.Logins.TryGetValue("login_7f3a", out var who) && who == user, "the IDaaS logged the follower in");
+    b => b.Subscribe("login_7f3a"), expectReply: true);
+Check(IdaasApp.Logins.TryGetValue("login_7f3a", out var who) && who == user, "the IDaaS logged the follower in, and its \"success\" let the bot's welcome through");
 
 await Step("2. A follower scans another login QR code (SCAN, EventKey=login_9c21)",
     b => b.Scan("login_9c21"), expectReply: false);
@@ -38,11 +39,20 @@ Check(IdaasApp.Logins.ContainsKey("login_9c21"), "the IDaaS logged the scanner i
 
 await Step("3. The user sends a text message", b => b.Text("订单 123 到哪了？ 📦", Random.Shared.NextInt64(1, long.MaxValue)), expectReply: true);
 await Step("4. The user presses a menu button (CLICK, EventKey=V1001_TODAY_MUSIC)", b => b.Click("V1001_TODAY_MUSIC"), expectReply: true);
+await Step($"5. The user asks the slow bot a question (it thinks {BotApp.SlowAnswer.TotalSeconds:0} s; WeChat waits 5 s)", b => b.Text("slow: 帮我写一首诗", Random.Shared.NextInt64(1, long.MaxValue)), expectReply: false);
+var lateArrived = false;
+for (var waited = TimeSpan.Zero; !lateArrived && waited < TimeSpan.FromSeconds(20); waited += TimeSpan.FromMilliseconds(100))
+{
+    await Task.Delay(100); // bounded: the reply is due about 8 s after the question
+    lateArrived = WeChatApiStandIn.Messages.Any(m => m.GetProperty("touser").GetString() == user);
+}
+
+Check(lateArrived, "the bot's late answer reached the user through the customer-service API");
 
 // The relay first: its graceful shutdown waits for the deliveries in flight (the login mirrors to the bot).
 await relay.StopAsync();
-await Task.WhenAll(bot.StopAsync(), idaas.StopAsync());
-Console.WriteLine(failures == 0 ? "All four flows went through." : $"{failures} check(s) failed.");
+await Task.WhenAll(bot.StopAsync(), idaas.StopAsync(), wechatApi.StopAsync());
+Console.WriteLine(failures == 0 ? "All five flows went through." : $"{failures} check(s) failed.");
 return failures == 0 ? 0 : 1;
 
 async Task Step(string title, Func<PushMessageBuilder, byte[]> build, bool expectReply)

@@ -15,6 +15,9 @@ public static class BotApp
     public const string Token = "demoBotToken";
     public const string EncodingAesKey = "ckXUIKRPWW62mYcUqQLM954gKIop4Oi618555Eo7ENM";
 
+    /// <summary>How long the bot thinks about a text that starts with "slow" (as an LLM bot would).</summary>
+    public static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(8);
+
     public static WebApplication Create(string appId, string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -36,6 +39,11 @@ public static class BotApp
             {
                 Console.WriteLine($"  [bot]   refused a push: {e.Error}");
                 return Results.Text(e.Message, statusCode: 401);
+            }
+
+            if (push.Message.MsgType == "text" && push.Message.Content?.StartsWith("slow", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                await Task.Delay(SlowAnswer); // an LLM bot thinking: longer than WeChat waits
             }
 
             var text = Answer(push.Message);

@@ -13,9 +13,10 @@ public static class DemoSecrets
     public const string IdaasKey = "BvILdBER9gdzLiPib5v9vlBGUDwvhCY28cKFOGVifv8";
     public const string BotToken = "demoBotToken";
     public const string BotKey = "ckXUIKRPWW62mYcUqQLM954gKIop4Oi618555Eo7ENM";
+    public const string AppSecret = "demoAppSecretNotARealOne0000000";
 
     internal static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        AccountToken, AccountKey, IdaasToken, IdaasKey, BotToken, BotKey,
+        AccountToken, AccountKey, IdaasToken, IdaasKey, BotToken, BotKey, AppSecret,
     };
 }

@@ -19,6 +19,7 @@ internal static class DemoSecretsValidator
             Check($"{key}:Token", account.Token, errors);
             Check($"{key}:EncodingAESKey", account.EncodingAESKey, errors);
             Check($"{key}:PreviousEncodingAESKey", account.PreviousEncodingAESKey, errors);
+            Check($"{key}:AppSecret", account.AppSecret, errors);
             foreach (var (targetName, target) in account.Targets)
             {
                 Check($"{key}:Targets:{targetName}:Token", target.Token, errors);
