@@ -15,7 +15,9 @@ public static class RelayApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        builder.Services.AddSerilog((services, logger) =>
+        // preserveStaticLogger: each host keeps its own logger; Serilog's static Log is not replaced by the last host built.
+        builder.Services.AddSerilog(
+            (services, logger) =>
         {
             logger
                 .ReadFrom.Configuration(builder.Configuration)
@@ -28,13 +30,18 @@ public static class RelayApp
             {
                 logger.WriteTo.Console(); // a configuration without sinks must not make the relay silent
             }
-        });
+        },
+            preserveStaticLogger: true);
         var management = ManagementListener.Configure(builder);
         builder.Services.AddMpEventRelay(builder.Configuration);
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(options =>
-            options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms");
+        {
+            options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms";
+            // This host's logger, not Serilog's static one (which another host in the same process may own).
+            options.Logger = app.Services.GetService<Serilog.ILogger>();
+        });
         if (management.IsSeparate)
         {
             // Health, metrics and admin only on their own listener; the push port serves accounts and YARP routes.

@@ -25,7 +25,7 @@ internal sealed partial class LateReplies(
     /// The reply this WeChat attempt writes, or null for <c>success</c>. A late reply is written only by the attempt that
     /// claims it, and only while WeChat is still listening.
     /// </summary>
-    public async Task<byte[]?> ForAttemptAsync(RouteModel? route, string dedupKey, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
+    public async ValueTask<byte[]?> ForAttemptAsync(RouteModel? route, string dedupKey, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
     {
         if (answer.ReplyXml is { } inTime && !answer.LateReply)
         {
