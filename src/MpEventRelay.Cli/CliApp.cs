@@ -16,6 +16,8 @@ public static class CliApp
             CheckConfigCommand.Create(),
             VerifyUrlCommand.Create(client),
             DeadLettersCommand.Create(client),
+            TrailCommand.Create(client),
+            ReplayCommand.Create(client),
         };
 
         var parse = root.Parse(args);

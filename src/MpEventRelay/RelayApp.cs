@@ -63,6 +63,10 @@ public static class RelayApp
         app.UseMpEventRelay();
         app.MapReverseProxy();
         app.Lifetime.ApplicationStarted.Register(() => LogListeners(app, management));
+        if (RelayServiceCollectionExtensions.TracingConfigured(app.Configuration))
+        {
+            app.Logger.LogInformation("Tracing: spans exported by OTLP ({Endpoint})", app.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? app.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        }
         return app;
     }
 

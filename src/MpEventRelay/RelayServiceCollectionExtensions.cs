@@ -8,6 +8,7 @@ using MpEventRelay.Model;
 using MpEventRelay.Observability;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
 using MpEventRelay.Storage;
@@ -46,7 +47,19 @@ public static class RelayServiceCollectionExtensions
 
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<Admin.AdminKeyFilter>();
-        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
+        if (TracingConfigured(configuration))
+        {
+            // Off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or its traces variant): with no
+            // listener, the relay's spans are never created.
+            // ASP.NET Core's request span is the root: the relay's spans are its children (and sampled with it).
+            telemetry.WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", RelayTracing.SourceName).AddOtlpExporter());
+        }
+
+        services.AddSingleton<Trail.OpenIdHasher>();
+        services.AddSingleton<Trail.TrailRecorder>();
+        services.AddSingleton<Trail.TrailWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Trail.TrailWriter>());
 
         services.AddHealthChecks()
             .AddCheck<ConfigurationHealthCheck>("configuration", tags: [HealthEndpoints.ReadyTag])
@@ -72,6 +85,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<InMemoryDedupStore>();
         services.AddSingleton<InMemorySignatureLedger>();
         services.AddSingleton<InMemoryReplyClaims>();
+        services.AddSingleton(_ => new Trail.SqliteTrailStore(storage.SqlitePath));
         services.AddSingleton(sp => new SqliteOutboxStore(storage.SqlitePath, new StoreGuard("sqlite", CallTimeout(sp), sp.GetRequiredService<TimeProvider>()))); // a factory: disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {
@@ -94,6 +108,9 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<DeliveryOutbox>();
         services.AddHostedService<OutboxWorker>();
     }
+
+    internal static bool TracingConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     private static Func<TimeSpan> CallTimeout(IServiceProvider services)
     {

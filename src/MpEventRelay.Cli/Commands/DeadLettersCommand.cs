@@ -18,13 +18,13 @@ internal static class DeadLettersCommand
     private static Command List(HttpClient http)
     {
         var url = CommonOptions.Url("The relay's base URL, e.g. http://127.0.0.1:8080.");
-        var adminKey = AdminKey();
+        var adminKey = AdminApi.KeyOption();
         var json = CommonOptions.Json();
         var command = new Command("list", "List dead letters: id, target, attempts, last error.") { url, adminKey, json };
         command.SetAction(async (parse, cancellation) =>
         {
             var output = new CliOutput(parse, parse.GetValue(json));
-            using var response = await SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
+            using var response = await AdminApi.SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
             if (response is null)
             {
                 return ExitCodes.Unreachable;
@@ -47,7 +47,7 @@ internal static class DeadLettersCommand
     private static Command Replay(HttpClient http)
     {
         var url = CommonOptions.Url("The relay's base URL, e.g. http://127.0.0.1:8080.");
-        var adminKey = AdminKey();
+        var adminKey = AdminApi.KeyOption();
         var id = new Option<string[]>("--id") { Description = "The dead letter(s) to send again; 'all' for every one listed.", Required = true, AllowMultipleArgumentsPerToken = true };
         var json = CommonOptions.Json();
         var command = new Command("replay", "Send dead letters again (they go back to the outbox, due now).") { url, adminKey, id, json };
@@ -57,7 +57,7 @@ internal static class DeadLettersCommand
             var ids = parse.GetValue(id)!.ToList();
             if (ids is ["all"])
             {
-                using var list = await SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
+                using var list = await AdminApi.SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
                 if (list is null)
                 {
                     return ExitCodes.Unreachable;
@@ -70,7 +70,7 @@ internal static class DeadLettersCommand
             var allReplayed = true;
             foreach (var one in ids)
             {
-                using var response = await SendAsync(http, HttpMethod.Post, parse.GetValue(url)!, $"/admin/dead-letters/{Uri.EscapeDataString(one)}/replay", parse.GetValue(adminKey)!, output, cancellation, acceptNotFound: true);
+                using var response = await AdminApi.SendAsync(http, HttpMethod.Post, parse.GetValue(url)!, $"/admin/dead-letters/{Uri.EscapeDataString(one)}/replay", parse.GetValue(adminKey)!, output, cancellation, acceptNotFound: true);
                 if (response is null)
                 {
                     return ExitCodes.Unreachable;
@@ -95,35 +95,4 @@ internal static class DeadLettersCommand
     }
 
     private sealed record ReplayResult(string Id, bool Replayed);
-
-    private static Option<string> AdminKey() => new("--admin-key") { Description = "The relay's Relay:Admin:Key (or set MPRELAY_ADMIN_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MPRELAY_ADMIN_KEY") ?? string.Empty };
-
-    private static async Task<HttpResponseMessage?> SendAsync(HttpClient http, HttpMethod method, string baseUrl, string path, string adminKey, CliOutput output, CancellationToken cancellation, bool acceptNotFound = false)
-    {
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var root))
-        {
-            output.Error.WriteLine("--url must be an absolute URL.");
-            return null;
-        }
-
-        using var request = new HttpRequestMessage(method, new Uri(root, path));
-        request.Headers.Add("X-Admin-Key", adminKey);
-        try
-        {
-            var response = await http.SendAsync(request, cancellation);
-            if (response.IsSuccessStatusCode || (acceptNotFound && response.StatusCode == System.Net.HttpStatusCode.NotFound && path.EndsWith("/replay", StringComparison.Ordinal)))
-            {
-                return response;
-            }
-
-            output.Error.WriteLine($"{method} {path}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}".TrimEnd());
-            response.Dispose();
-            return null;
-        }
-        catch (HttpRequestException e)
-        {
-            output.Error.WriteLine($"Could not reach {root}: {e.Message}");
-            return null;
-        }
-    }
 }

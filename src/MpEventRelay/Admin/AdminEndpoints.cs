@@ -4,7 +4,7 @@ using MpEventRelay.Outbox;
 
 namespace MpEventRelay.Admin;
 
-/// <summary><c>/admin/dead-letters</c>: list the deliveries that expired, and replay one.</summary>
+/// <summary><c>/admin/…</c> (admin key): dead letters, the trail and replays, the overview; and the <c>/console</c> page.</summary>
 internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapRelayAdmin(this IEndpointRouteBuilder endpoints)
@@ -17,6 +17,9 @@ internal static class AdminEndpoints
         });
         admin.MapGet("/dead-letters", ListAsync);
         admin.MapPost("/dead-letters/{id}/replay", ReplayAsync);
+        admin.MapTrail();
+        admin.MapGet("/overview", OverviewEndpoint.Get);
+        endpoints.MapGet("/console", ConsolePage.Serve); // the page itself holds no data: every call it makes needs the key
         return endpoints;
     }
 

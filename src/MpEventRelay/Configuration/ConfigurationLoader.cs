@@ -26,6 +26,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         DedupValidator.Validate(options.Dedup, errors);
         ManagementValidator.Validate(options.Management, errors);
         WeChatApiValidator.Validate(options, errors);
+        TrailValidator.Validate(options.Trail, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);
 
         return RelayModelFactory.Create(options, routes, clusters, acceptedClusters, errors);

@@ -51,7 +51,7 @@ public static partial class EffectiveConfiguration
 
     private static string Mask(string value) => value.Length == 0 ? "" : $"*** ({value.Length} chars)";
 
-    [GeneratedRegex(@"(Token|EncodingAESKey|AppSecret|:Admin:Key|:Storage:Redis|password)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(Token|EncodingAESKey|AppSecret|HashKey|:Admin:Key|:Storage:Redis|password)$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretKey();
 }
 

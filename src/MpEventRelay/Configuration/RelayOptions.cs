@@ -33,6 +33,9 @@ public sealed record RelayOptions
     /// <summary>Where the management endpoints (health, metrics, admin) listen; read at start-up only.</summary>
     public ManagementOptions Management { get; init; } = new();
 
+    /// <summary>What happened to each push, for operators (<c>/admin/trail</c>, the console).</summary>
+    public TrailOptions Trail { get; init; } = new();
+
     /// <summary>WeChat's API (late replies, typing) and WeChat's retry timing.</summary>
     public WeChatApiOptions WeChatApi { get; init; } = new();
 

@@ -97,7 +97,7 @@ internal sealed partial class OutboxWorker(
                 return false;
             }
 
-            return (await settlement.SendAndSettleAsync(record, target, push, model.Options).ConfigureAwait(false)).Delivered;
+            return (await settlement.SendAndSettleAsync(record, target, push, model.Options, fromOutbox: true).ConfigureAwait(false)).Delivered;
         }
         catch (Exception e)
         {

@@ -12,10 +12,11 @@ namespace MpEventRelay.Delivery;
 /// </summary>
 internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, TimeProvider time, ILogger<Settlement> logger)
 {
-    public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options)
+    /// <param name="fromOutbox">True for the outbox worker's retries (the trail says so).</param>
+    public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)
     {
         using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-        var result = await sender.SendAsync(target, push, record.Item.DedupKey, options, timeout.Token).ConfigureAwait(false);
+        var result = await sender.SendAsync(target, push, record.Item.DedupKey, options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
         await SettleAsync(record, result, options).ConfigureAwait(false);
         return result;
     }

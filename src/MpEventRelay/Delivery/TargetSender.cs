@@ -31,6 +31,7 @@ internal sealed class TargetSender(
     IDestinationHealthUpdater health,
     DestinationPipelines pipelines,
     Observability.RelayMetrics metrics,
+    Trail.TrailRecorder trail,
     TimeProvider time)
 {
     /// <summary>The header that carries the dedup key, so receivers can be idempotent too.</summary>
@@ -41,13 +42,14 @@ internal sealed class TargetSender(
     private readonly Dictionary<string, ILoadBalancingPolicy> _policies = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<DestinationState, StrongBox<int>> _inFlight = new();
 
-    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, CancellationToken cancellationToken)
+    /// <param name="source">For the trail: <c>request</c> (while WeChat's request runs or just after) or <c>outbox</c>.</param>
+    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         var started = time.GetTimestamp();
         DeliveryResult result;
         try
         {
-            result = await SendWithFailoverAsync(target, push, dedupKey, options, cancellationToken).ConfigureAwait(false);
+            result = await SendWithFailoverAsync(target, push, dedupKey, options, source, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -59,7 +61,7 @@ internal sealed class TargetSender(
         return result;
     }
 
-    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, string source, CancellationToken cancellationToken)
     {
         if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
         {
@@ -73,7 +75,19 @@ internal sealed class TargetSender(
         while (attempts <= options.Resilience.MaxRetries && Pick(cluster, tried) is { } destination)
         {
             tried.Add(destination);
-            var (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, dedupKey, options, cancellationToken).ConfigureAwait(false);
+            var attemptStarted = time.GetTimestamp();
+            DeliveryResult result;
+            AttemptOutcome outcome;
+            using (var activity = Observability.RelayTracing.Source.StartActivity("mprelay.deliver", System.Diagnostics.ActivityKind.Client))
+            {
+                activity?.SetTag("mprelay.target", target.Name);
+                activity?.SetTag("mprelay.destination", destination.DestinationId);
+                (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, dedupKey, options, cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("http.response.status_code", result.StatusCode);
+                activity?.SetStatus(result.Delivered ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, result.Failure);
+            }
+
+            trail.Delivery(dedupKey, target.Name, destination.DestinationId, result.StatusCode, time.GetElapsedTime(attemptStarted), result.Failure, source);
             if (result.Delivered || outcome == AttemptOutcome.MayHaveReached || cancellationToken.IsCancellationRequested)
             {
                 return result;

@@ -21,6 +21,7 @@ internal sealed partial class WeChatAccountMiddleware(
     BoundedBody bodies,
     ISignatureLedger signatures,
     Replies.LateReplies lateReplies,
+    Trail.TrailRecorder trail,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     IDiagnosticContext diagnostics,
@@ -77,6 +78,8 @@ internal sealed partial class WeChatAccountMiddleware(
 
     private async Task HandlePushAsync(HttpContext context, AccountModel account, RelayModel model)
     {
+        using var activity = Observability.RelayTracing.Source.StartActivity("mprelay.push");
+        activity?.SetTag("mprelay.account", account.Name);
         var started = time.GetTimestamp();
         var options = model.Options;
         var (body, refused) = await bodies.ReadAsync(context.Request, options.MaxBodyBytes, options.Deadline, time, context.RequestAborted).ConfigureAwait(false);
@@ -90,6 +93,7 @@ internal sealed partial class WeChatAccountMiddleware(
         InboundPush push;
         try
         {
+            using var decode = Observability.RelayTracing.Source.StartActivity("mprelay.decode");
             push = account.Decoder.Decode(query, body);
         }
         catch (ProtocolException e)
@@ -123,7 +127,14 @@ internal sealed partial class WeChatAccountMiddleware(
             }
         }
 
-        var route = account.Route(push.Message);
+        RouteModel? route;
+        using (var routing = Observability.RelayTracing.Source.StartActivity("mprelay.route"))
+        {
+            route = account.Route(push.Message);
+            routing?.SetTag("mprelay.route", route?.Name);
+            routing?.SetTag("mprelay.kind", push.Message.IsEvent ? "event/" + push.Message.Event : push.Message.MsgType);
+        }
+
         var key = Dedup.DedupKey.For(account.AppId, push.Message);
         var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, rememberFor));
         Dedup.RelayAnswer answer;
@@ -148,6 +159,7 @@ internal sealed partial class WeChatAccountMiddleware(
             SetLogContext(account, route, "retry-later");
             LogNotAccepted(account.Name, route?.Name, answer.Outcome);
             metrics.PushAnswered(account.Name, route?.Name ?? "-", "retry-later", time.GetElapsedTime(started));
+            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status503ServiceUnavailable, "retry-later");
             await new Rejection(StatusCodes.Status503ServiceUnavailable, "The push could not be delivered or stored; send it again.").WriteAsync(context.Response).ConfigureAwait(false);
             return;
         }
@@ -155,13 +167,22 @@ internal sealed partial class WeChatAccountMiddleware(
         var reply = await lateReplies.ForAttemptAsync(route, key, answer, started, options, context.RequestAborted).ConfigureAwait(false);
         if (context.RequestAborted.IsCancellationRequested)
         {
+            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, 0, "hung-up");
             return; // WeChat hung up (an attempt held open for a slow replier): its retry gets the reply.
+        }
+
+        var outcome = answer.Duplicate ? "duplicate" : answer.Outcome;
+        trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status200OK, reply is null ? outcome : outcome + "+reply");
+        using (var replying = Observability.RelayTracing.Source.StartActivity("mprelay.reply"))
+        {
+            replying?.SetTag("mprelay.outcome", outcome);
+            replying?.SetTag("mprelay.reply", reply is null ? "success" : "passive");
         }
 
         SetLogContext(account, route, answer.Outcome);
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         await WriteReplyAsync(context, account, push, query, reply).ConfigureAwait(false);
-        metrics.PushAnswered(account.Name, route?.Name ?? "-", answer.Duplicate ? "duplicate" : answer.Outcome, time.GetElapsedTime(started));
+        metrics.PushAnswered(account.Name, route?.Name ?? "-", outcome, time.GetElapsedTime(started));
     }
 
     private Task WriteReplyAsync(HttpContext context, AccountModel account, InboundPush push, PushQuery query, byte[]? replyXml)

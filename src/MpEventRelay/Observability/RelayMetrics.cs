@@ -31,6 +31,7 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _lateReplies;
     private readonly Counter<long> _tokenRefreshes;
     private readonly Counter<long> _typing;
+    private readonly Counter<long> _trailDropped;
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
     private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
     private readonly TimeProvider _time;
@@ -54,6 +55,7 @@ internal sealed class RelayMetrics : IDisposable
         _lateReplies = _meter.CreateCounter<long>("mprelay.late.replies", description: "Replies chosen after WeChat's answer, by how they went: passive (a retry took it), api, api-failed (by WeChat's error code), unmappable, no-app-secret.");
         _tokenRefreshes = _meter.CreateCounter<long>("mprelay.token.refreshes", description: "Access-token fetches (stable_token), by AppId and WeChat's error code (0: success).");
         _typing = _meter.CreateCounter<long>("mprelay.typing", description: "Typing indicators sent, by WeChat's error code (0: success).");
+        _trailDropped = _meter.CreateCounter<long>("mprelay.trail.dropped", description: "Trail events not stored (the writer fell behind or its store failed); deliveries are not affected.");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
         _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
         _meter.CreateObservableGauge("mprelay.outbox.oldest.age", () => OldestAges(), "s", "Age of the oldest pending delivery.");
@@ -83,6 +85,9 @@ internal sealed class RelayMetrics : IDisposable
     /// <summary>0 closed, 1 half-open, 2 open.</summary>
     public void CircuitChanged(string cluster, string destination, int state) => _circuits[(cluster, destination)] = state;
 
+    /// <summary>The destination's circuit as last reported: 0 closed (also when never reported), 1 half-open, 2 open.</summary>
+    public int CircuitOf(string cluster, string destination) => _circuits.GetValueOrDefault((cluster, destination));
+
     public void OutboxRefused(string target) => _outboxRefused.Add(1, new KeyValuePair<string, object?>("target", target));
 
     public void OutboxUnavailable() => _outboxUnavailable.Add(1);
@@ -101,6 +106,8 @@ internal sealed class RelayMetrics : IDisposable
     public void TokenRefresh(string appId, int code) => _tokenRefreshes.Add(1, new TagList { { "appid", appId }, { "code", code } });
 
     public void Typing(int code) => _typing.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void TrailDropped(int count = 1) => _trailDropped.Add(count);
 
     public void Dispose() => _meter.Dispose();
 

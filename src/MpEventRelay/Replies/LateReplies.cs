@@ -18,6 +18,7 @@ internal sealed partial class LateReplies(
     IReplyClaims claims,
     BackgroundDeliveries background,
     Observability.RelayMetrics metrics,
+    Trail.TrailRecorder trail,
     TimeProvider time,
     ILogger<LateReplies> logger)
 {
@@ -61,6 +62,7 @@ internal sealed partial class LateReplies(
         }
 
         metrics.LateReply("passive", 0);
+        trail.LateReply(dedupKey, "passive", 0);
         return reply;
     }
 
@@ -93,6 +95,7 @@ internal sealed partial class LateReplies(
         {
             LogNoAppSecret(account.Name, route!.Name);
             metrics.LateReply("no-app-secret", 0);
+            trail.LateReply(key, "no-app-secret", 0);
             return;
         }
 
@@ -114,11 +117,13 @@ internal sealed partial class LateReplies(
         {
             LogUnmappable(account.Name, route.Name, msgType);
             metrics.LateReply("unmappable", 0);
+            trail.LateReply(key, "unmappable", 0);
             return;
         }
 
         var answer = await api.SendAsync(account, json, CancellationToken.None).ConfigureAwait(false);
         metrics.LateReply(answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
+        trail.LateReply(key, answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
         if (answer.Succeeded)
         {
             LogSent(account.Name, route.Name, msgType, OpenIdMask.Mask(push.Message.FromUserName), time.GetElapsedTime(started));

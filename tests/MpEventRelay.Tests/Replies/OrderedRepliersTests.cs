@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
@@ -44,6 +45,8 @@ public sealed class OrderedRepliersTests : IAsyncLifetime
 
         Assert.Equal("登录成功", answer.Reply?.Fields.Content);
         Assert.Single(_idaas.Received);
+        // The bot's copy is still on its way when the IDaaS's reply is chosen: it arrives, once.
+        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<MpEventRelay.Delivery.BackgroundDeliveries>().Count == 0));
         Assert.Single(_bot.Received);
     }
 

@@ -1,0 +1,78 @@
+using MpEventRelay.Configuration;
+using MpEventRelay.Outbox;
+using MpEventRelay.Trail;
+
+namespace MpEventRelay.Admin;
+
+/// <summary>
+/// <c>GET /admin/trail</c>: find pushes by OpenID (hashed on the way in), MsgId, account, route, target, outcome, time;
+/// <c>POST /admin/trail/{id}/replay</c> and <c>POST /admin/replay?target=…&amp;since=…</c>: send failed deliveries
+/// (dead letters) again, or with <c>dryRun=true</c> say what would be sent.
+/// </summary>
+internal static class TrailEndpoints
+{
+    public static RouteGroupBuilder MapTrail(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/trail", FindAsync);
+        admin.MapPost("/trail/{id}/replay", ReplayOneAsync);
+        admin.MapPost("/replay", ReplaySinceAsync);
+        return admin;
+    }
+
+    private static async Task<IResult> FindAsync(
+        SqliteTrailStore store, OpenIdHasher hasher, RelayModelProvider models, CancellationToken cancellationToken,
+        string? openid, string? id, string? msgid, string? account, string? route, string? target, string? outcome,
+        DateTimeOffset? since, DateTimeOffset? until, int? limit)
+    {
+        var model = models.Current;
+        var hashes = openid is null
+            ? []
+            : model.AccountsByName.Values.Where(a => account is null || string.Equals(a.Name, account, StringComparison.OrdinalIgnoreCase))
+                .Select(a => hasher.Hash(a, openid.Trim())).Distinct().ToList();
+        if (openid is not null && hashes.Count == 0)
+        {
+            return Results.Ok(Array.Empty<TrailView>());
+        }
+
+        var query = new TrailQuery
+        {
+            OpenIdHashes = hashes, TrailId = id, MsgId = msgid, Account = account, Route = route, Target = target, Outcome = outcome,
+            SinceMs = since?.ToUnixTimeMilliseconds(), UntilMs = until?.ToUnixTimeMilliseconds(), Limit = limit ?? 50,
+        };
+        return Results.Ok(await store.FindAsync(query, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken) =>
+        ReplayAsync(item => Dedup.DedupKey.Header(item.DedupKey) == id, dryRun == true, outbox, models, time, cancellationToken);
+
+    private static Task<IResult> ReplaySinceAsync(string target, DateTimeOffset since, string? account, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken) =>
+        ReplayAsync(
+            item => string.Equals(item.Target, target, StringComparison.OrdinalIgnoreCase)
+                && (account is null || string.Equals(item.Account, account, StringComparison.OrdinalIgnoreCase))
+                && item.CreatedAtMs >= since.ToUnixTimeMilliseconds(),
+            dryRun == true, outbox, models, time, cancellationToken);
+
+    // Failed deliveries are the dead letters (pending ones are still being retried). Each replayed goes back to the
+    // outbox, due now, with the same Idempotency-Key.
+    private static async Task<IResult> ReplayAsync(Func<OutboxItem, bool> matches, bool dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expires = now + models.Current.Options.Outbox.Expiry;
+        var replayed = new List<ReplayView>();
+        foreach (var store in outbox.Stores)
+        {
+            foreach (var item in (await store.ListDeadLettersAsync(1000, cancellationToken).ConfigureAwait(false)).Where(matches))
+            {
+                var done = !dryRun && await store.ReplayAsync(item.Id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+                replayed.Add(new ReplayView(item.Id, Dedup.DedupKey.Header(item.DedupKey), store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
+            }
+        }
+
+        if (!dryRun && replayed.Count > 0)
+        {
+            outbox.Wake();
+        }
+
+        return Results.Ok(new { dryRun, count = replayed.Count, deliveries = replayed });
+    }
+}

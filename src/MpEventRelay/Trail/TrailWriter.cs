@@ -1,0 +1,100 @@
+namespace MpEventRelay.Trail;
+
+/// <summary>
+/// Stores what <see cref="TrailRecorder"/> takes, in batches of up to 500 events per transaction, and prunes the trail
+/// to its retention and size every minute. A store failure costs those events (counted), never the relay.
+/// </summary>
+internal sealed partial class TrailWriter(
+    TrailRecorder recorder,
+    SqliteTrailStore store,
+    Configuration.RelayModelProvider models,
+    Observability.RelayMetrics metrics,
+    TimeProvider time,
+    ILogger<TrailWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private long _written;
+
+    /// <summary>Events stored so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<TrailEvent>(BatchSize);
+        var lastPrune = time.GetTimestamp();
+        try
+        {
+            while (await recorder.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (batch.Count < BatchSize && recorder.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+                batch.Clear();
+                if (time.GetElapsedTime(lastPrune) >= PruneEvery)
+                {
+                    lastPrune = time.GetTimestamp();
+                    await PruneAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued is written below.
+        }
+
+        while (recorder.Reader.TryRead(out var rest))
+        {
+            batch.Add(rest);
+        }
+
+        await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the retention and the size limit now (also run every minute).</summary>
+    public async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var options = models.Current.Options.Trail;
+        var now = time.GetUtcNow();
+        try
+        {
+            var removed = await store.PruneAsync((now - options.Retention).ToUnixTimeMilliseconds(), options.MaxPushes, (now - TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            if (removed > 0)
+            {
+                LogPruned(removed);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed("prune", e.Message);
+        }
+    }
+
+    private async Task WriteAsync(List<TrailEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.AddAsync(batch, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _written, batch.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            metrics.TrailDropped(batch.Count);
+            LogFailed("store", e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trail: {Count} push(es) past the retention or size limit removed")]
+    private partial void LogPruned(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trail: could not {Operation} ({Reason}); those events are lost, deliveries are not affected")]
+    private partial void LogFailed(string operation, string reason);
+}

@@ -1,0 +1,72 @@
+using MpEventRelay.Trail;
+
+namespace MpEventRelay.UnitTests.Trail;
+
+public sealed class SqliteTrailStoreTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mprelay-unit", Guid.NewGuid().ToString("N"));
+    private readonly SqliteTrailStore _store;
+
+    public SqliteTrailStoreTests() => _store = new SqliteTrailStore(Path.Combine(_directory, "outbox.db"));
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_push_is_found_by_each_filter_with_its_events_in_order()
+    {
+        await _store.AddAsync(
+        [
+            Delivery("t1", 1_000, "bot", error: null),
+            Try("t1", 1_010, "main", "everything-else", "text", "m-1", "h-alice", "replied"),
+            Try("t2", 2_000, "main", "login", "event/subscribe", null, "h-bob", "delivered"),
+            Delivery("t2", 2_005, "idaas", error: "d0 answered 503"),
+        ], CancellationToken.None);
+
+        Assert.Equal(["t1"], await Ids(new TrailQuery { OpenIdHashes = ["h-alice"] }));
+        Assert.Equal(["t1"], await Ids(new TrailQuery { MsgId = "m-1" }));
+        Assert.Equal(["t2"], await Ids(new TrailQuery { Route = "login" }));
+        Assert.Equal(["t2"], await Ids(new TrailQuery { Target = "idaas" }));
+        Assert.Equal(["t2"], await Ids(new TrailQuery { Outcome = "failed" }));
+        Assert.Equal(["t1"], await Ids(new TrailQuery { Outcome = "replied" }));
+        Assert.Equal(["t2"], await Ids(new TrailQuery { SinceMs = 1_500 }));
+        Assert.Equal(["t1"], await Ids(new TrailQuery { UntilMs = 1_500 }));
+        Assert.Equal(["t2", "t1"], await Ids(new TrailQuery { Account = "main" }));
+        Assert.Empty(await Ids(new TrailQuery { OpenIdHashes = ["h-carol"] }));
+
+        var t1 = Assert.Single(await _store.FindAsync(new TrailQuery { TrailId = "t1" }, CancellationToken.None));
+        Assert.Equal(["delivery", "wechat"], t1.Events.Select(e => e.Kind));
+        Assert.Equal("replied", t1.Events[1].Detail);
+        Assert.Equal("bot", t1.Events[0].Target);
+    }
+
+    [Fact]
+    public async Task Pruning_removes_pushes_past_the_retention_and_beyond_the_size_limit_with_their_events()
+    {
+        var events = Enumerable.Range(0, 10).SelectMany(i => new[] { Try($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), Delivery($"t{i}", 1_000 * i + 1, "bot", null) }).ToList();
+        events.Add(Delivery("not-yet-arrived", 9_500, "bot", null)); // its push's row comes in a later batch
+        await _store.AddAsync(events, CancellationToken.None);
+
+        var removed = await _store.PruneAsync(cutoffMs: 3_000, maxPushes: 5, orphanCutoffMs: 9_000, CancellationToken.None);
+
+        Assert.Equal(5, removed);
+        Assert.Equal(["t9", "t8", "t7", "t6", "t5"], await Ids(new TrailQuery()));
+        Assert.Equal(5, await _store.CountAsync(CancellationToken.None));
+        await _store.AddAsync([Try("not-yet-arrived", 9_600, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+        var late = Assert.Single(await _store.FindAsync(new TrailQuery { TrailId = "not-yet-arrived" }, CancellationToken.None));
+        Assert.Equal(2, late.Events.Count); // the early event survived pruning
+        Assert.All(await _store.FindAsync(new TrailQuery { TrailId = "t1" }, CancellationToken.None), _ => Assert.Fail("t1 should be gone"));
+    }
+
+    private async Task<List<string>> Ids(TrailQuery query) => (await _store.FindAsync(query, CancellationToken.None)).Select(t => t.Id).ToList();
+
+    private static TrailEvent Try(string id, long at, string account, string route, string kind, string? msgId, string openIdHash, string outcome) =>
+        new(id, at, TrailEventKind.WeChatTry) { Account = account, Route = route, MessageKind = kind, MsgId = msgId, OpenIdHash = openIdHash, Status = 200, Attempt = 1, Detail = outcome };
+
+    private static TrailEvent Delivery(string id, long at, string target, string? error) =>
+        new(id, at, TrailEventKind.Delivery) { Target = target, Destination = "d0", Status = error is null ? 200 : 503, LatencyMs = 3, Error = error, Detail = "request" };
+}
