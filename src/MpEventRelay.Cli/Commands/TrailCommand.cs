@@ -55,6 +55,7 @@ internal static class TrailCommand
         {
             "wechat" => $"{Text("at")} WeChat try {Text("attempt")}: {Text("status")} {Text("detail")}",
             "delivery" => $"{Text("at")} {Text("detail")} → {Text("target")}/{Text("destination")}: {Text("status")} in {Text("latencyMs")} ms {Text("error")}".TrimEnd(),
+            "dead-letter" => $"{Text("at")} {Text("target")}: dead letter after {Text("attempt")} attempts ({Text("error")})",
             _ => $"{Text("at")} late reply: {Text("detail")} {Text("status")}".TrimEnd(),
         };
     }

@@ -10,7 +10,7 @@ namespace MpEventRelay.Delivery;
 /// finished after WeChat's deadline, and for the outbox worker. Delivered: the record is completed. Failed: it is
 /// rescheduled with backoff, or past its expiry made a dead letter with the reason.
 /// </summary>
-internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, TimeProvider time, ILogger<Settlement> logger)
+internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, Trail.TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
 {
     /// <param name="fromOutbox">True for the outbox worker's retries (the trail says so).</param>
     public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)
@@ -44,7 +44,10 @@ internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox out
             LogRetryFailed(item.Account, item.Route, item.Target, item.Attempts + 1, result.Failure);
         }
 
-        await outbox.FailAsync(record, result.Failure ?? "failed", options.Outbox).ConfigureAwait(false);
+        if (await outbox.FailAsync(record, result.Failure ?? "failed", options.Outbox).ConfigureAwait(false))
+        {
+            trail.DeadLetter(item.DedupKey, item.Target, item.Attempts + 1, result.Failure);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: delivered to {Target} (account {Account}, route {Route}) after {Attempts} attempt(s)")]

@@ -110,8 +110,8 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         }
     }
 
-    /// <summary>The delivery failed: retry after a backoff, or, past its expiry, make it a dead letter.</summary>
-    public async Task FailAsync(OutboxRecord record, string error, OutboxOptions options)
+    /// <summary>The delivery failed: retry after a backoff, or, past its expiry, make it a dead letter (then true).</summary>
+    public async Task<bool> FailAsync(OutboxRecord record, string error, OutboxOptions options)
     {
         var item = record.Item with { Attempts = record.Item.Attempts + 1, LastError = error };
         var now = time.GetUtcNow();
@@ -122,7 +122,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
                 await record.Store.Guard.RunAsync(token => record.Store.DeadLetterAsync(item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
                 _addedSinceObserved.AddOrUpdate(item.TargetKey, -1, (_, n) => n - 1);
                 LogDeadLettered(item.Account, item.Route, item.Target, item.Id, item.Attempts, error);
-                return;
+                return true;
             }
 
             item = item with { NextAttemptAtMs = (now + OutboxBackoff.After(item.Attempts, options)).ToUnixTimeMilliseconds() };
@@ -134,6 +134,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         }
 
         // No wake-up: a rescheduled item is due after its backoff, which the worker's poll will see.
+        return false;
     }
 
     /// <summary>For the worker: the pending counts each store reports, which replace the local estimate.</summary>

@@ -185,6 +185,7 @@ internal sealed class SqliteTrailStore : IDisposable
     {
         nameof(TrailEventKind.WeChatTry) => "wechat",
         nameof(TrailEventKind.Delivery) => "delivery",
+        nameof(TrailEventKind.DeadLetter) => "dead-letter",
         _ => "late-reply",
     };
 

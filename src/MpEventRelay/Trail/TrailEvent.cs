@@ -31,4 +31,6 @@ internal enum TrailEventKind
     Delivery,
     /// <summary>A reply after WeChat's answer: taken passively, sent by the API, or why not.</summary>
     LateReply,
+    /// <summary>A delivery that expired into a dead letter (replayable).</summary>
+    DeadLetter,
 }

@@ -63,6 +63,15 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
         }
     }
 
+    /// <summary>A delivery that expired into a dead letter after <paramref name="attempts"/> attempts.</summary>
+    public void DeadLetter(string dedupKey, string target, int attempts, string? error)
+    {
+        if (Enabled)
+        {
+            Write(new TrailEvent(Dedup.DedupKey.Header(dedupKey), Now, TrailEventKind.DeadLetter) { Target = target, Attempt = attempts, Error = error });
+        }
+    }
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void Write(TrailEvent trailEvent)

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MpEventRelay.Cli;
+using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Simulation;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Tests.Infrastructure;
 
@@ -124,6 +126,26 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Ok, replay.Code);
         Assert.True(await Eventually.TrueAsync(() => _bot.Accepted.Count == 1));
         Assert.Equal(ExitCodes.Unreachable, (await Run("dead-letters", "list", "--url", _relay.BaseAddress.ToString(), "--admin-key", "wrong")).Code);
+    }
+
+    [Fact]
+    public async Task Trail_finds_a_users_push_by_OpenID_and_replay_dry_run_lists_failed_deliveries()
+    {
+        var user = Pushes.NewOpenId();
+        await new WeChatPushClient(_relay.Http, Keys.Account).PushAsync(_relay.Url("/wechat/main"), Pushes.From(user).Text("where is my order", Pushes.NewMsgId()), EncryptionMode.Secure);
+        var url = _relay.BaseAddress.ToString();
+
+        var output = string.Empty;
+        Assert.True(await Eventually.TrueAsync(() => (output = Run("trail", "--url", url, "--admin-key", AdminKey, "--openid", user).Result.Output).StartsWith("1 push(es)", StringComparison.Ordinal)), output);
+        Assert.Contains("everything-else", output, StringComparison.Ordinal);
+        Assert.Contains("request → bot/d0: 200", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(user, output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.CheckFailed, (await Run("trail", "--url", url, "--admin-key", AdminKey, "--openid", Pushes.NewOpenId())).Code);
+
+        var dryRun = await Run("replay", "--url", url, "--admin-key", AdminKey, "--target", "bot", "--since", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), "--dry-run");
+        Assert.Equal(ExitCodes.Ok, dryRun.Code);
+        Assert.StartsWith("0 failed deliveries would be sent again", dryRun.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, (await Run("replay", "--url", url, "--admin-key", AdminKey)).Code);
     }
 
     [Fact]

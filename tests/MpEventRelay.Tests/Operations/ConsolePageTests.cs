@@ -26,7 +26,9 @@ public sealed class ConsolePageTests(ITestOutputHelper output)
         var message = Pushes.From().Text("the bot was down", Pushes.NewMsgId());
         await new WeChatPushClient(relay.Http, Keys.Account).PushAsync(relay.Url("/wechat/main"), message, EncryptionMode.Secure);
         Assert.True(await Eventually.TrueAsync(() => relay.Http.GetFromJsonAsync<JsonElement[]>("/admin/dead-letters").Result!.Length == 1, TimeSpan.FromSeconds(15)));
-        Assert.True(await Eventually.TrueAsync(() => relay.Http.GetFromJsonAsync<JsonElement[]>("/admin/trail").Result!.Length == 1));
+        // The trail says so too: the attempts, then the dead letter.
+        Assert.True(await Eventually.TrueAsync(() => relay.Http.GetFromJsonAsync<JsonElement[]>("/admin/trail").Result!.SingleOrDefault() is { } t
+            && t.GetProperty("events").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "dead-letter")));
 
         var profile = Path.Combine(Path.GetTempPath(), "mprelay-tests", "chromium-" + Guid.NewGuid().ToString("N"));
         using var browser = HeadlessChromium.Start(profile);
@@ -41,6 +43,7 @@ public sealed class ConsolePageTests(ITestOutputHelper output)
         Assert.Contains(routes, r => r.Contains("everything-else", StringComparison.Ordinal) && r.Contains("everything", StringComparison.Ordinal));
         var trail = wait.Until(b => b.FindElements(By.CssSelector("#trail .trail-row")).FirstOrDefault());
         Assert.Contains("answered 503", trail!.Text, StringComparison.Ordinal);
+        Assert.Contains("dead letter after", trail.Text, StringComparison.Ordinal);
         Assert.Single(browser.FindElements(By.CssSelector("#targets .destination-row")), r => r.Text.Contains("bot", StringComparison.Ordinal));
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "console.png");

@@ -99,7 +99,7 @@ public sealed class DeliveryOutboxTests
     {
         var record = (await _outbox.TryAddAsync([Item("a", "bot")], _options)).Records![0];
 
-        await _outbox.FailAsync(record, "answered 503", _options.Outbox);
+        Assert.False(await _outbox.FailAsync(record, "answered 503", _options.Outbox));
 
         var (item, dead) = _preferred.Items["a"];
         Assert.False(dead);
@@ -115,7 +115,7 @@ public sealed class DeliveryOutboxTests
         var record = (await _outbox.TryAddAsync([Item("a", "bot")], _options)).Records![0];
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        await _outbox.FailAsync(record, "connection refused", _options.Outbox);
+        Assert.True(await _outbox.FailAsync(record, "connection refused", _options.Outbox));
 
         var (item, dead) = _preferred.Items["a"];
         Assert.True(dead);
