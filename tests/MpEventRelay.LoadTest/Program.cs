@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MpEventRelay.LoadTest;
 
-// The end-to-end load run: dotnet run -c Release --project tests/MpEventRelay.LoadTest [-- --seconds 10 --rate 1000 --connections 32 --soak 1000000 --dedup-capacity 100000]
+// The end-to-end load run: dotnet run -c Release --project tests/MpEventRelay.LoadTest [-- --seconds 10 --rate 1000 --connections 32 --soak 1000000 --dedup-capacity 100000 --trail 0]
 // Starts a target, the relay and a bare YARP pass-through as separate processes on loopback, drives each with the
 // same kind of pre-generated, validly signed, encrypted pushes, and prints the figures side by side.
 switch (args.FirstOrDefault())
@@ -21,6 +21,7 @@ var rate = Option("--rate", 1000);
 var connections = Option("--connections", 32);
 var soak = Option("--soak", 0);
 var dedupCapacity = Option("--dedup-capacity", 100_000);
+var trail = Option("--trail", 1) != 0; // --trail 0: the message trail off, to measure its cost
 var harness = typeof(TargetServer).Assembly.Location;
 var relayDll = Path.Combine(AppContext.BaseDirectory, "MpEventRelay.dll");
 var work = Path.Combine(Path.GetTempPath(), "mprelay-load", Guid.NewGuid().ToString("N"));
@@ -28,7 +29,7 @@ Directory.CreateDirectory(work);
 
 int targetPort = FreePort(), proxyPort = FreePort(), relayPort = FreePort();
 var targetBase = $"http://127.0.0.1:{targetPort}";
-await File.WriteAllTextAsync(Path.Combine(work, "appsettings.json"), Workload.RelayConfiguration(targetBase, Path.Combine(work, "outbox.db"), dedupCapacity));
+await File.WriteAllTextAsync(Path.Combine(work, "appsettings.json"), Workload.RelayConfiguration(targetBase, Path.Combine(work, "outbox.db"), dedupCapacity, trail));
 
 using var target = ChildProcess.Start("target", harness, $"target {targetPort}");
 using var proxy = ChildProcess.Start("yarp", harness, $"proxy {proxyPort} {targetBase}/wx");
@@ -39,6 +40,7 @@ await relay.WaitUntilAnsweringAsync(new Uri(relayUrl, "/health/live"));
 await target.WaitUntilAnsweringAsync(new Uri($"{targetBase}/health"));
 await proxy.WaitUntilAnsweringAsync(new Uri(proxyUrl, "/health"));
 
+Console.WriteLine($"trail {(trail ? "on" : "off")}; tracing off");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; loopback; {connections} connections; {seconds} s per full-speed phase; {rate}/s fixed rate for {seconds} s");
 var runId = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)[^6..];
 var fullSpeedCap = 60_000 * seconds / 10;

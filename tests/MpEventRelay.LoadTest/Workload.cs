@@ -44,12 +44,13 @@ internal sealed class Workload
     }
 
     /// <summary>The relay's configuration: Mode Two, both targets on the load target, no mirrors (one delivery per push, as the baseline).</summary>
-    public static string RelayConfiguration(string targetBase, string sqlitePath, int dedupCapacity) => $$"""
+    public static string RelayConfiguration(string targetBase, string sqlitePath, int dedupCapacity, bool trail = true) => $$"""
         {
           "Serilog": { "MinimumLevel": { "Default": "Warning" }, "WriteTo": [ { "Name": "Console" } ] },
           "Relay": {
             "Storage": { "SqlitePath": "{{sqlitePath}}" },
             "Dedup": { "Capacity": {{dedupCapacity}} },
+            "Trail": { "Enabled": {{(trail ? "true" : "false")}} },
             "Accounts": {
               "main": {
                 "Path": "/wechat/main", "AppId": "{{AppId}}", "Token": "{{Token}}", "EncodingAESKey": "{{Key}}",
