@@ -1,7 +1,7 @@
 namespace MpEventRelay.Trail;
 
 /// <summary>
-/// Stores what <see cref="TrailRecorder"/> takes, in batches of up to 500 events per transaction, and prunes the trail
+/// Stores what <see cref="TrailRecorder"/> takes, gathered for 100 ms into batches of up to 2,000 events per transaction, and prunes the trail
 /// to its retention and size every minute. A store failure costs those events (counted), never the relay.
 /// </summary>
 internal sealed partial class TrailWriter(
@@ -12,7 +12,8 @@ internal sealed partial class TrailWriter(
     TimeProvider time,
     ILogger<TrailWriter> logger) : BackgroundService
 {
-    private const int BatchSize = 500;
+    private const int BatchSize = 2000;
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private long _written;
 
@@ -27,6 +28,8 @@ internal sealed partial class TrailWriter(
         {
             while (await recorder.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                // Gather a moment: bigger transactions, and a push's deliveries and WeChat's answer in one upsert.
+                await Task.Delay(BatchWindow, time, stoppingToken).ConfigureAwait(false);
                 while (batch.Count < BatchSize && recorder.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
@@ -61,7 +64,7 @@ internal sealed partial class TrailWriter(
         var now = time.GetUtcNow();
         try
         {
-            var removed = await store.PruneAsync((now - options.Retention).ToUnixTimeMilliseconds(), options.MaxPushes, (now - TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            var removed = await store.PruneAsync((now - options.Retention).ToUnixTimeMilliseconds(), options.MaxPushes, cancellationToken).ConfigureAwait(false);
             if (removed > 0)
             {
                 LogPruned(removed);
