@@ -15,13 +15,13 @@ internal sealed class OpenIdHasher(Configuration.RelayModelProvider models)
 
     public string Hash(AccountModel account, string openId)
     {
-        var configured = models.Current.Options.Trail.HashKey;
-        var key = _keys.GetOrAdd(configured ?? "token:" + account.Keys.Token, static (_, state) => Derive(state.configured, state.token), (configured, token: account.Keys.Token));
+        // The key derives from the configured HashKey, else from the Token: one cache entry per such secret.
+        var key = _keys.GetOrAdd(models.Current.Options.Trail.HashKey ?? account.Keys.Token, static secret => Derive(secret));
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(openId), mac);
         return Convert.ToHexStringLower(mac[..16]);
     }
 
-    private static byte[] Derive(string? configured, string token) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(configured ?? token), 32, info: "mprelay trail openid"u8.ToArray());
+    private static byte[] Derive(string secret) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "mprelay trail openid"u8.ToArray());
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -16,6 +17,12 @@ internal sealed class SqliteTrailStore : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, List<TrailEvent>> _byPush = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+    private readonly Stack<List<TrailEvent>> _spareLists = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
+    private readonly StringBuilder _tags = new();
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
 
@@ -35,24 +42,26 @@ internal sealed class SqliteTrailStore : IDisposable
         try
         {
             var connection = Open();
+            GroupByPush(events);
             await using var transaction = connection.BeginTransaction();
             var insert = _insert!;
             insert.Transaction = transaction;
-            foreach (var push in events.GroupBy(e => e.TrailId))
+            foreach (var id in _order)
             {
-                var first = push.FirstOrDefault(e => e.Kind == TrailEventKind.WeChatTry);
+                var push = _byPush[id];
+                var first = push.Find(e => e.Kind == TrailEventKind.WeChatTry);
                 var p = insert.Parameters;
-                p[0].Value = push.Key;
-                p[1].Value = push.Min(e => e.AtMs);
+                p[0].Value = id;
+                p[1].Value = push[0].AtMs;
                 p[2].Value = (object?)first?.Account ?? DBNull.Value;
                 p[3].Value = (object?)first?.Route ?? DBNull.Value;
                 p[4].Value = (object?)first?.MessageKind ?? DBNull.Value;
                 p[5].Value = (object?)first?.MsgId ?? DBNull.Value;
                 p[6].Value = (object?)first?.OpenIdHash ?? DBNull.Value;
-                p[7].Value = Tags(push.Select(e => e.Target));
-                p[8].Value = Tags(push.Where(e => e.Kind == TrailEventKind.WeChatTry).Select(e => e.Detail?.Split('+')[0]));
-                p[9].Value = push.Any(e => e.Kind is TrailEventKind.Delivery or TrailEventKind.DeadLetter && e.Error is not null) ? 1 : 0;
-                p[10].Value = string.Concat(push.Select(e => JsonSerializer.Serialize(View(e), Json) + "\n"));
+                p[7].Value = Tags(push, static e => e.Target);
+                p[8].Value = Tags(push, static e => e.Kind == TrailEventKind.WeChatTry ? e.Detail : null);
+                p[9].Value = push.Exists(static e => e.Kind is TrailEventKind.Delivery or TrailEventKind.DeadLetter && e.Error is not null) ? 1 : 0;
+                p[10].Value = Lines(push);
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -60,8 +69,84 @@ internal sealed class SqliteTrailStore : IDisposable
         }
         finally
         {
+            foreach (var list in _byPush.Values)
+            {
+                list.Clear();
+                _spareLists.Push(list);
+            }
+
+            _byPush.Clear();
+            _order.Clear();
             _gate.Release();
         }
+    }
+
+    // A batch's events per push, in order of first appearance; lists are reused from batch to batch.
+    private void GroupByPush(IReadOnlyList<TrailEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if (!_byPush.TryGetValue(e.TrailId, out var list))
+            {
+                list = _spareLists.Count > 0 ? _spareLists.Pop() : [];
+                _byPush[e.TrailId] = list;
+                _order.Add(e.TrailId);
+            }
+
+            list.Add(e);
+        }
+    }
+
+    // The push's events as JSON lines (what TrailEventView reads back), written with one reused writer and buffer.
+    private string Lines(List<TrailEvent> push)
+    {
+        _buffer.ResetWrittenCount();
+        foreach (var e in push)
+        {
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            _json.WriteString("at", DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs));
+            _json.WriteString("kind", e.Kind switch { TrailEventKind.WeChatTry => "wechat", TrailEventKind.Delivery => "delivery", TrailEventKind.DeadLetter => "dead-letter", _ => "late-reply" });
+            Optional("target", e.Target);
+            Optional("destination", e.Destination);
+            if (e.Status is { } status) _json.WriteNumber("status", status);
+            if (e.LatencyMs is { } latency) _json.WriteNumber("latencyMs", latency);
+            Optional("error", e.Error);
+            if (e.Attempt is { } attempt) _json.WriteNumber("attempt", attempt);
+            Optional("detail", e.Detail);
+            _json.WriteEndObject();
+            _json.Flush();
+            _buffer.Write("\n"u8);
+        }
+
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+
+        void Optional(string name, string? value)
+        {
+            if (value is not null)
+            {
+                _json.WriteString(name, value);
+            }
+        }
+    }
+
+    // ",a,b," so a filter is one LIKE '%,a,%'.
+    private string Tags(List<TrailEvent> push, Func<TrailEvent, string?> tag)
+    {
+        _tags.Clear();
+        foreach (var e in push)
+        {
+            if (tag(e) is { Length: > 0 } value)
+            {
+                var plain = value.Split('+')[0];
+                if (!_tags.ToString().Contains("," + plain + ",", StringComparison.Ordinal))
+                {
+                    _tags.Append(_tags.Length == 0 ? "," : "").Append(plain).Append(',');
+                }
+            }
+        }
+
+        return _tags.ToString();
     }
 
     /// <summary>Removes pushes older than the retention and beyond the size limit.</summary>
@@ -168,20 +253,9 @@ internal sealed class SqliteTrailStore : IDisposable
     public void Dispose()
     {
         _insert?.Dispose();
+        _json.Dispose();
         _connection?.Dispose();
         _gate.Dispose();
-    }
-
-    private static TrailEventView View(TrailEvent e) => new(
-        DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs),
-        e.Kind switch { TrailEventKind.WeChatTry => "wechat", TrailEventKind.Delivery => "delivery", TrailEventKind.DeadLetter => "dead-letter", _ => "late-reply" },
-        e.Target, e.Destination, e.Status, e.LatencyMs, e.Error, e.Attempt, e.Detail);
-
-    // ",a,b," so a filter is one LIKE '%,a,%'; merged with the row's earlier tags on update.
-    private static string Tags(IEnumerable<string?> values)
-    {
-        var distinct = values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).ToList();
-        return distinct.Count == 0 ? "" : "," + string.Join(",", distinct) + ",";
     }
 
     // Conditions on a push's first row, except target and outcome, which any of its rows may satisfy.
