@@ -12,9 +12,11 @@ public sealed class GracefulShutdownTests
     {
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
-        bot.Delay(TimeSpan.FromSeconds(3));
+        bot.Delay(TimeSpan.FromSeconds(3.5));
         var database = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N") + ".db");
-        var config = RelayConfig.ModeTwo(idaas, bot).SqlitePath(database).Set("Deadline", "00:00:01").Set("DeliveryTimeout", "00:00:06");
+        var config = RelayConfig.ModeTwo(idaas, bot).SqlitePath(database).Set("Deadline", "00:00:02").Set("DeliveryTimeout", "00:00:06");
+        // Deadline 2 s: the store's per-call budget is a quarter of it, 0.5 s as in production (1 s left a cold SQLite
+        // write on a loaded machine 0.25 s, and the push an honest 503 — seen once in CI).
         var relay = await RelayServer.StartAsync(config.ToJson());
         using var http = new HttpClient(); // the relay's own client is disposed with it
         var push = new WeChatPushClient(http, Keys.Account).PushAsync(relay.Url("/wechat/main"), Pushes.From().Text("in flight at shutdown", Pushes.NewMsgId()), EncryptionMode.Secure);

@@ -110,9 +110,9 @@ public sealed class RedisSharedStateTests(RedisServer redis, ITestOutputHelper o
         using var bot = new TargetStub();
         using var api = new WeChatApiStub();
         bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "late", 1714112446)));
-        bot.Delay(TimeSpan.FromMilliseconds(1500));
+        bot.Delay(TimeSpan.FromSeconds(3));
         var prefix = $"t{Guid.NewGuid():N}:";
-        string Config() => RelayConfig.ModeTwo(idaas, bot).WeChatApi(api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01").Redis(redis.Configuration, prefix).ToJson();
+        string Config() => RelayConfig.ModeTwo(idaas, bot).WeChatApi(api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:02").Redis(redis.Configuration, prefix).ToJson();
         await using var first = await RelayServer.StartAsync(Config());
         await using var second = await RelayServer.StartAsync(Config());
 

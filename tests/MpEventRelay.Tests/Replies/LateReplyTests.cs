@@ -9,8 +9,9 @@ using Serilog.Core;
 namespace MpEventRelay.Tests.Replies;
 
 /// <summary>
-/// A bot slower than the deadline (1.5 s against 1 s): WeChat gets success in time, and the reply reaches the user
-/// once — by a WeChat retry if one comes, else by the customer-service API (WeChat's attempt timeout scaled to 2 s).
+/// A bot slower than the deadline (3 s against 2 s): WeChat gets success in time, and the reply reaches the user
+/// once — by a WeChat retry if one comes, else by the customer-service API (WeChat's attempt timeout set to 4 s, so a retry has 2 s after the reply is ready).
+/// A 2 s deadline leaves the store its production budget (0.5 s) for the record made at the deadline.
 /// </summary>
 public sealed class LateReplyTests : IAsyncLifetime
 {
@@ -23,8 +24,8 @@ public sealed class LateReplyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "想了一下：答案是 42 🤖", 1714112446)));
-        _bot.Delay(TimeSpan.FromMilliseconds(1500));
-        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01");
+        _bot.Delay(TimeSpan.FromSeconds(3));
+        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:02");
         _relay = await RelayServer.StartAsync(config.ToJson(), services => services.AddSingleton<ILogEventSink>(_logs), logLevel: "Information");
     }
 
