@@ -18,7 +18,7 @@ public sealed class TypingIndicatorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "done", 1714112446)));
-        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01.5")
+        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:03")
             .Route("everything-else", "TypingAfter", "00:00:00.3");
         _relay = await RelayServer.StartAsync(config.ToJson());
     }

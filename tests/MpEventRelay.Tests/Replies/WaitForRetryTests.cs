@@ -6,12 +6,13 @@ using MpEventRelay.Tests.Infrastructure;
 namespace MpEventRelay.Tests.Replies;
 
 /// <summary>
-/// A route with WaitForRetry, WeChat's timing scaled down (2 s per attempt, deadline 1.5 s): the first attempts are
-/// held open for a slow bot, the last is answered in time, and the customer-service API delivers what is later still.
+/// A route with WaitForRetry, WeChat's timing scaled down (3 s per attempt, deadline 1.5 s: the last attempt's answer
+/// has 1.5 s of room on a loaded machine): the first attempts are held open for a slow bot, the last is answered in
+/// time, and the customer-service API delivers what is later still.
 /// </summary>
 public sealed class WaitForRetryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
     private readonly TargetStub _idaas = new();
     private readonly TargetStub _bot = new();
     private readonly WeChatApiStub _api = new();
@@ -20,7 +21,7 @@ public sealed class WaitForRetryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "慢慢想好了", 1714112446)));
-        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:02").Set("Deadline", "00:00:01.5")
+        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:03").Set("Deadline", "00:00:01.5")
             .Route("everything-else", "WaitForRetry", true);
         _relay = await RelayServer.StartAsync(config.ToJson());
     }
@@ -36,7 +37,7 @@ public sealed class WaitForRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_bot_slower_than_one_attempt_answers_WeChats_second_attempt_passively()
     {
-        _bot.Delay(TimeSpan.FromSeconds(3));
+        _bot.Delay(TimeSpan.FromSeconds(4)); // inside WeChat's second attempt (3–6 s)
 
         var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("slow question", Pushes.NewMsgId()));
 
@@ -50,7 +51,7 @@ public sealed class WaitForRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_bot_slower_than_every_attempt_gets_the_last_answered_in_time_and_its_reply_sent_by_the_API()
     {
-        _bot.Delay(TimeSpan.FromSeconds(7));
+        _bot.Delay(TimeSpan.FromSeconds(10)); // after WeChat's last attempt (6–9 s)
 
         var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("very slow question", Pushes.NewMsgId()));
 
@@ -63,5 +64,5 @@ public sealed class WaitForRetryTests : IAsyncLifetime
     }
 
     private async Task SettledAsync() =>
-        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, TimeSpan.FromSeconds(20)), "background work did not end");
+        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, TimeSpan.FromSeconds(25)), "background work did not end");
 }
