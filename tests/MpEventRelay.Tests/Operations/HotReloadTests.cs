@@ -88,7 +88,9 @@ public sealed class HotReloadTests : IAsyncLifetime
     {
         _config["Relay"]!["Storage"]!["SqlitePath"] = Path.Combine(Path.GetTempPath(), "mprelay-tests", "elsewhere.db");
         _config["Relay"]!["Dedup"] = new JsonObject { ["Capacity"] = 1234 };
-        await EditAsync("Relay:Storage\" changed but cannot change while the relay runs");
+        // The restart warning is written while the edit is applied; "Configuration reloaded" once it is in force.
+        await EditAsync("Configuration reloaded");
+        Assert.Contains(_sink.Lines, l => l.Contains("Relay:Storage\" changed but cannot change while the relay runs", StringComparison.Ordinal));
 
         var options = _relay.Services.GetRequiredService<MpEventRelay.Configuration.RelayModelProvider>().Current.Options;
         Assert.NotEqual(_config["Relay"]!["Storage"]!["SqlitePath"]!.GetValue<string>(), options.Storage.SqlitePath);
