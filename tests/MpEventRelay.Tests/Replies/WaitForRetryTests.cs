@@ -10,6 +10,7 @@ namespace MpEventRelay.Tests.Replies;
 /// has 1.5 s of room on a loaded machine): the first attempts are held open for a slow bot, the last is answered in
 /// time, and the customer-service API delivers what is later still.
 /// </summary>
+[Collection(TimingCollection.Name)] // WeChat's attempts are timed: run alone, not beside other classes' load
 public sealed class WaitForRetryTests : IAsyncLifetime
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
