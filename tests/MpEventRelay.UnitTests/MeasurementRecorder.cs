@@ -3,16 +3,21 @@ using System.Diagnostics.Metrics;
 
 namespace MpEventRelay.UnitTests;
 
-/// <summary>Listens to the relay's meter and sums each counter, so a test can check what was counted.</summary>
+/// <summary>
+/// Listens to one test's relay meter and sums each counter, so a test can check what was counted. Only that meter:
+/// meter listeners are process-wide, and other tests' relays count in parallel (seen: 79 over-capacity counts that
+/// were not this test's).
+/// </summary>
 internal sealed class MeasurementRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
 
-    public MeasurementRecorder()
+    /// <param name="scope">The meter factory the test's <see cref="Observability.RelayMetrics"/> was made with (<see cref="TestMetrics.Create"/>).</param>
+    public MeasurementRecorder(object scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == Observability.RelayMetrics.MeterName)
+            if (instrument.Meter.Name == Observability.RelayMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -11,10 +11,14 @@ public sealed class InMemoryDedupCapacityTests : IDisposable
     private static readonly RelayOptions Options = new() { Dedup = new DedupOptions { Expiry = TimeSpan.FromMinutes(1), Capacity = 2 } };
     private readonly FakeTimeProvider _time = new();
     private readonly ListLogger<InMemoryDedupStore> _logger = new();
-    private readonly MeasurementRecorder _measurements = new();
+    private readonly MeasurementRecorder _measurements;
     private readonly InMemoryDedupStore _store;
 
-    public InMemoryDedupCapacityTests() => _store = new InMemoryDedupStore(TestMetrics.Create(_time), _time, _logger);
+    public InMemoryDedupCapacityTests()
+    {
+        _store = new InMemoryDedupStore(TestMetrics.Create(_time, out var scope), _time, _logger);
+        _measurements = new MeasurementRecorder(scope);
+    }
 
     public void Dispose() => _measurements.Dispose();
 

@@ -12,7 +12,7 @@ public sealed class DeliveryOutboxAccountingTests : IDisposable
     private readonly MemoryOutboxStore _store;
     private readonly MemoryOutboxStore _other;
     private readonly ListLogger<DeliveryOutbox> _logger = new();
-    private readonly MeasurementRecorder _measurements = new();
+    private readonly MeasurementRecorder _measurements;
     private readonly DeliveryOutbox _outbox;
     private readonly RelayOptions _options = new() { Outbox = new OutboxOptions { MaxPendingPerTarget = 2, Expiry = TimeSpan.FromMinutes(10) } };
 
@@ -20,7 +20,8 @@ public sealed class DeliveryOutboxAccountingTests : IDisposable
     {
         _store = new MemoryOutboxStore("sqlite", _time);
         _other = new MemoryOutboxStore("redis", _time);
-        _outbox = new DeliveryOutbox([_store, _other], TestMetrics.Create(_time), _time, _logger);
+        _outbox = new DeliveryOutbox([_store, _other], TestMetrics.Create(_time, out var scope), _time, _logger);
+        _measurements = new MeasurementRecorder(scope);
     }
 
     public void Dispose() => _measurements.Dispose();
