@@ -6,6 +6,13 @@ internal sealed record LoadResult(string Name, int Count, int Errors, TimeSpan E
     /// <summary>CPU time the server process spent during the phase (user + system).</summary>
     public TimeSpan ServerCpu { get; init; }
 
+    /// <summary>Several rounds of one server's phase as one result: counts, time, CPU and latencies added up.</summary>
+    public static LoadResult Combine(string name, IReadOnlyList<LoadResult> rounds) =>
+        new(name, rounds.Sum(r => r.Count), rounds.Sum(r => r.Errors), TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), rounds.SelectMany(r => r.LatenciesMs).ToArray())
+        {
+            ServerCpu = TimeSpan.FromTicks(rounds.Sum(r => r.ServerCpu.Ticks)),
+        };
+
     public double ServerCpuMicrosecondsPerRequest => Count == 0 ? 0 : ServerCpu.TotalMicroseconds / Count;
 
     public double Throughput => Count / Elapsed.TotalSeconds;

@@ -3,9 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using MpEventRelay.LoadTest;
 
-// The end-to-end load run: dotnet run -c Release --project tests/MpEventRelay.LoadTest [-- --seconds 10 --rate 1000 --connections 32 --soak 1000000 --dedup-capacity 100000 --trail 0]
-// Starts a target, the relay and a bare YARP pass-through as separate processes on loopback, drives each with the
-// same kind of pre-generated, validly signed, encrypted pushes, and prints the figures side by side.
+// The end-to-end load run: dotnet run -c Release --project tests/MpEventRelay.LoadTest [-- --seconds 10 --rate 1000 --connections 32 --rounds 3 --warm-up 15 --soak 1000000 --dedup-capacity 100000 --trail 0 --relay LABEL=trail-on|trail-off|path/to/MpEventRelay.dll …]
+// Starts a target, a bare YARP pass-through and the relay(s) as separate processes on loopback, drives each with the
+// same pre-generated, validly signed, encrypted pushes, and prints the figures side by side. The full-speed phases
+// alternate between the servers for several rounds (YARP, each relay in a rotated order, YARP, …), so the machine's
+// drift over a run falls on all of them alike; each relay's ratio is the mean of its per-round ratios to that round's
+// YARP phase.
 switch (args.FirstOrDefault())
 {
     case "target":
@@ -19,89 +22,153 @@ switch (args.FirstOrDefault())
 var seconds = Option("--seconds", 10);
 var rate = Option("--rate", 1000);
 var connections = Option("--connections", 32);
+var rounds = Option("--rounds", 3);
+var warmUpSeconds = Option("--warm-up", 15); // long enough for tiered JIT to finish: after 3,000 pushes (or 5 s), 10–14 % of the first phase's CPU was still the JIT (1,600 methods promoted during it); after 15 s, under 1 %
 var soak = Option("--soak", 0);
 var dedupCapacity = Option("--dedup-capacity", 100_000);
 var trail = Option("--trail", 1) != 0; // --trail 0: the message trail off, to measure its cost
 var harness = typeof(TargetServer).Assembly.Location;
-var relayDll = Path.Combine(AppContext.BaseDirectory, "MpEventRelay.dll");
+var relaysUnderTest = RelayUnderTest.FromArguments(args, Path.Combine(AppContext.BaseDirectory, "MpEventRelay.dll"), trail);
 var work = Path.Combine(Path.GetTempPath(), "mprelay-load", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
 
-int targetPort = FreePort(), proxyPort = FreePort(), relayPort = FreePort();
+int targetPort = FreePort(), proxyPort = FreePort();
 var targetBase = $"http://127.0.0.1:{targetPort}";
-await File.WriteAllTextAsync(Path.Combine(work, "appsettings.json"), Workload.RelayConfiguration(targetBase, Path.Combine(work, "outbox.db"), dedupCapacity, trail));
-
 using var target = ChildProcess.Start("target", harness, $"target {targetPort}");
 using var proxy = ChildProcess.Start("yarp", harness, $"proxy {proxyPort} {targetBase}/wx");
-using var relay = ChildProcess.Start("relay", relayDll, $"--urls http://127.0.0.1:{relayPort}", work);
-var relayUrl = new Uri($"http://127.0.0.1:{relayPort}");
 var proxyUrl = new Uri($"http://127.0.0.1:{proxyPort}");
-await relay.WaitUntilAnsweringAsync(new Uri(relayUrl, "/health/live"));
-await target.WaitUntilAnsweringAsync(new Uri($"{targetBase}/health"));
-await proxy.WaitUntilAnsweringAsync(new Uri(proxyUrl, "/health"));
-
-Console.WriteLine($"trail {(trail ? "on" : "off")}; tracing off");
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; loopback; {connections} connections; {seconds} s per full-speed phase; {rate}/s fixed rate for {seconds} s");
-var runId = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)[^6..];
-var fullSpeedCap = 60_000 * seconds / 10;
-var needed = (2 * 3000) + (2 * fullSpeedCap) + (2 * rate * seconds) + soak;
-Console.WriteLine($"generating {needed:N0} distinct signed, encrypted pushes…");
-var workload = Workload.Generate(needed, runId);
-var slices = new Slicer(workload.Requests);
-
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(10) };
-var load = new LoadGenerator(http);
-
-await load.RunClosedAsync("warm-up", proxyUrl, slices.Take(3000), connections, TimeSpan.FromSeconds(30));
-await load.RunClosedAsync("warm-up", relayUrl, slices.Take(3000), connections, TimeSpan.FromSeconds(30));
-var rssBefore = relay.RssBytes();
-
-Console.WriteLine($"pids: relay {relay.Id}, yarp {proxy.Id}, target {target.Id}");
-var results = new List<LoadResult>
+var relays = new List<(RelayUnderTest Spec, ChildProcess Process, Uri Url)>();
+foreach (var spec in relaysUnderTest)
 {
-    await Phase(proxy, () => load.RunClosedAsync("baseline YARP, full speed", proxyUrl, slices.Take(fullSpeedCap), connections, TimeSpan.FromSeconds(seconds))),
-    await Phase(relay, () => load.RunClosedAsync("relay, full speed", relayUrl, slices.Take(fullSpeedCap), connections, TimeSpan.FromSeconds(seconds))),
-    await Phase(proxy, () => load.RunFixedRateAsync($"baseline YARP, {rate}/s", proxyUrl, slices.Take(rate * seconds), rate, TimeSpan.FromSeconds(seconds))),
-    await Phase(relay, () => load.RunFixedRateAsync($"relay, {rate}/s", relayUrl, slices.Take(rate * seconds), rate, TimeSpan.FromSeconds(seconds))),
-};
-var rssSeries = new List<string>();
-if (soak > 0)
+    var relayPort = FreePort();
+    var directory = Directory.CreateDirectory(Path.Combine(work, relays.Count.ToString(CultureInfo.InvariantCulture))).FullName;
+    await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), Workload.RelayConfiguration(targetBase, Path.Combine(directory, "outbox.db"), dedupCapacity, spec.Trail));
+    relays.Add((spec, ChildProcess.Start(spec.Label, spec.Dll, $"--urls http://127.0.0.1:{relayPort}", directory), new Uri($"http://127.0.0.1:{relayPort}")));
+}
+
+try
 {
-    // RSS every 5 s during the soak: flat once the dedup cache has reached its capacity, or growing.
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
+    foreach (var (_, process, url) in relays)
     {
-        while (!sampling.IsCancellationRequested)
+        await process.WaitUntilAnsweringAsync(new Uri(url, "/health/live"));
+    }
+
+    await target.WaitUntilAnsweringAsync(new Uri($"{targetBase}/health"));
+    await proxy.WaitUntilAnsweringAsync(new Uri(proxyUrl, "/health"));
+
+    foreach (var (spec, _, _) in relays)
+    {
+        Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off");
+    }
+
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; loopback; {connections} connections; {rounds} round(s) of {seconds} s full-speed phases; {rate}/s fixed rate for {seconds} s");
+    var runId = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)[^6..];
+    var fullSpeedCap = 60_000 * seconds / 10;
+
+    // Each relay dedups on its own, so the servers of one round share that round's pushes; no relay sees one twice.
+    const int warmUpCap = 40_000;
+    var needed = warmUpCap + (rounds * fullSpeedCap) + (rate * seconds) + soak;
+    Console.WriteLine($"generating {needed:N0} distinct signed, encrypted pushes…");
+    var workload = Workload.Generate(needed, runId);
+    var slices = new Slicer(workload.Requests);
+
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(10) };
+    var load = new LoadGenerator(http);
+    var servers = new[] { (Name: "baseline YARP", Process: proxy, Url: proxyUrl) }.Concat(relays.Select(r => (Name: r.Spec.Label, r.Process, r.Url))).ToArray();
+
+    var warmUp = slices.Take(warmUpCap);
+    foreach (var server in servers)
+    {
+        await load.RunClosedAsync("warm-up", server.Url, warmUp, connections, TimeSpan.FromSeconds(warmUpSeconds));
+    }
+
+    var rssBefore = relays.Select(r => r.Process.RssBytes()).ToArray();
+    Console.WriteLine($"pids: {string.Join(", ", servers.Select(s => $"{s.Name} {s.Process.Id}"))}, target {target.Id}");
+
+    var fullSpeed = servers.Select(_ => new List<LoadResult>()).ToArray();
+    for (var round = 0; round < rounds; round++)
+    {
+        // YARP first, then the relays in an order rotated each round: no relay always runs right after YARP or last
+        // (a place in the order was worth a few per cent on its own).
+        var pushes = slices.Take(fullSpeedCap);
+        foreach (var s in new[] { 0 }.Concat(Enumerable.Range(0, relays.Count).Select(i => 1 + ((i + round) % relays.Count))))
         {
-            rssSeries.Add($"{relay.RssBytes() / 1048576.0:0}");
-            await Task.Delay(TimeSpan.FromSeconds(5), sampling.Token).ContinueWith(_ => { });
+            var server = servers[s];
+            fullSpeed[s].Add(await Phase(server.Process, servers, () => load.RunClosedAsync($"{server.Name}, full speed", server.Url, pushes, connections, TimeSpan.FromSeconds(seconds))));
         }
-    });
-    results.Add(await Phase(relay, () => load.RunClosedAsync($"relay, soak of {soak:N0}", relayUrl, slices.Take(soak), connections, TimeSpan.FromHours(1))));
-    await sampling.CancelAsync();
-    await sampler;
+    }
+
+    var fixedRatePushes = slices.Take(rate * seconds);
+    var fixedRate = new List<LoadResult>();
+    foreach (var server in servers)
+    {
+        fixedRate.Add(await Phase(server.Process, servers, () => load.RunFixedRateAsync($"{server.Name}, {rate}/s", server.Url, fixedRatePushes, rate, TimeSpan.FromSeconds(seconds))));
+    }
+
+    var results = fullSpeed.Select((r, s) => LoadResult.Combine(r[0].Name, r)).Concat(fixedRate).ToList();
+    var rssSeries = new List<string>();
+    if (soak > 0)
+    {
+        // RSS every 5 s during the soak: flat once the dedup cache has reached its capacity, or growing.
+        var soaked = relays[0];
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                rssSeries.Add($"{soaked.Process.RssBytes() / 1048576.0:0}");
+                await Task.Delay(TimeSpan.FromSeconds(5), sampling.Token).ContinueWith(_ => { });
+            }
+        });
+        results.Add(await Phase(soaked.Process, servers, () => load.RunClosedAsync($"{soaked.Spec.Label}, soak of {soak:N0}", soaked.Url, slices.Take(soak), connections, TimeSpan.FromHours(1))));
+        await sampling.CancelAsync();
+        await sampler;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(LoadResult.Header);
+    results.ForEach(r => Console.WriteLine(r.Row()));
+    Console.WriteLine();
+    for (var r = 0; r < relays.Count; r++)
+    {
+        var label = relays[r].Spec.Label;
+        var ratios = fullSpeed[r + 1].Select((result, round) => result.Throughput / fullSpeed[0][round].Throughput).ToArray();
+        Console.WriteLine($"throughput {label} / baseline: {ratios.Average():0.00}× (rounds: {string.Join(", ", ratios.Select(x => $"{x:0.00}×"))})");
+        Console.WriteLine($"p99 at {rate}/s: {label} {fixedRate[r + 1].Percentile(99):0.00} ms, baseline {fixedRate[0].Percentile(99):0.00} ms, added {fixedRate[r + 1].Percentile(99) - fixedRate[0].Percentile(99):0.00} ms");
+        Console.WriteLine($"{label} RSS: {rssBefore[r] / 1048576.0:0} MB after warm-up, {relays[r].Process.RssBytes() / 1048576.0:0} MB at the end");
+        if (relays[r].Spec.Trail is not false)
+        {
+            // A trail that cannot keep up drops events (and counts them): a cost figure is only honest with none dropped.
+            var metrics = await http.GetStringAsync(new Uri(relays[r].Url, "/metrics"));
+            var dropped = metrics.Split('\n').FirstOrDefault(line => line.StartsWith("mprelay_trail_dropped", StringComparison.Ordinal))?.Split(' ')[^1] ?? "0";
+            var pushes = warmUp.Count + (rounds * fullSpeedCap) + fixedRatePushes.Count + (r == 0 ? soak : 0);
+            var writer = relays[r].Process.ThreadCpuTime("mprelay-trail");
+            Console.WriteLine($"{label} trail events dropped: {dropped}; trail writer thread: {writer.TotalSeconds:0.0} s CPU, {writer.TotalMicroseconds / pushes:0.0} µs a push");
+        }
+    }
+
+    if (rssSeries.Count > 0)
+    {
+        Console.WriteLine($"{relays[0].Spec.Label} RSS during the soak, MB every 5 s: {string.Join(' ', rssSeries)}");
+    }
+
+    return results.Sum(r => r.Errors) == 0 ? 0 : 1;
+}
+finally
+{
+    relays.ForEach(r => r.Process.Dispose());
+    Directory.Delete(work, recursive: true);
 }
 
-var rssAfter = relay.RssBytes();
-Console.WriteLine();
-Console.WriteLine(LoadResult.Header);
-results.ForEach(r => Console.WriteLine(r.Row()));
-Console.WriteLine();
-Console.WriteLine($"throughput relay / baseline: {results[1].Throughput / results[0].Throughput:0.00}×");
-Console.WriteLine($"p99 at {rate}/s: relay {results[3].Percentile(99):0.00} ms, baseline {results[2].Percentile(99):0.00} ms, added {results[3].Percentile(99) - results[2].Percentile(99):0.00} ms");
-Console.WriteLine($"relay RSS: {rssBefore / 1048576.0:0} MB after warm-up, {rssAfter / 1048576.0:0} MB at the end ({results.Where(r => r.Name.StartsWith("relay", StringComparison.Ordinal)).Sum(r => r.Count) + 3000:N0} pushes)");
-if (rssSeries.Count > 0)
+// Phases start once every server is idle, are announced (so a profiler can be attached for exactly one), and the
+// server's CPU time is measured.
+static async Task<LoadResult> Phase(ChildProcess server, IEnumerable<(string Name, ChildProcess Process, Uri Url)> all, Func<Task<LoadResult>> run)
 {
-    Console.WriteLine($"relay RSS during the soak, MB every 5 s: {string.Join(' ', rssSeries)}");
-}
+    foreach (var other in all)
+    {
+        await other.Process.WaitUntilIdleAsync();
+    }
 
-var failed = results.Sum(r => r.Errors);
-Directory.Delete(work, recursive: true);
-return failed == 0 ? 0 : 1;
-
-// Phases are announced (so a profiler can be attached for exactly one) and the server's CPU time is measured.
-static async Task<LoadResult> Phase(ChildProcess server, Func<Task<LoadResult>> run)
-{
     Console.WriteLine($"phase on {server.Name} (pid {server.Id}) starts");
     var cpu = server.CpuTime();
     var result = await run();

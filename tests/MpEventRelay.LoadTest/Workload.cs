@@ -44,13 +44,14 @@ internal sealed class Workload
     }
 
     /// <summary>The relay's configuration: Mode Two, both targets on the load target, no mirrors (one delivery per push, as the baseline).</summary>
-    public static string RelayConfiguration(string targetBase, string sqlitePath, int dedupCapacity, bool trail = true) => $$"""
+    /// <param name="trail">The trail on or off; null leaves the key out (another build may not know it).</param>
+    public static string RelayConfiguration(string targetBase, string sqlitePath, int dedupCapacity, bool? trail = true) => $$"""
         {
           "Serilog": { "MinimumLevel": { "Default": "Warning" }, "WriteTo": [ { "Name": "Console" } ] },
           "Relay": {
             "Storage": { "SqlitePath": "{{sqlitePath}}" },
             "Dedup": { "Capacity": {{dedupCapacity}} },
-            "Trail": { "Enabled": {{(trail ? "true" : "false")}} },
+            {{(trail is { } on ? $"\"Trail\": {{ \"Enabled\": {(on ? "true" : "false")} }}," : "")}}
             "Accounts": {
               "main": {
                 "Path": "/wechat/main", "AppId": "{{AppId}}", "Token": "{{Token}}", "EncodingAESKey": "{{Key}}",
