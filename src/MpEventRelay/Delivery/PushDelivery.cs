@@ -5,7 +5,7 @@ namespace MpEventRelay.Delivery;
 
 /// <summary>
 /// One accepted push on its way: the configuration snapshot it was accepted under (used from start to end), its
-/// account, route, message and dedup key, when its first request arrived (the deadline counts from there), and how
+/// account, route, message and key, when its first request arrived (the deadline counts from there), and how
 /// long it must be remembered (<see cref="Inbound.ReplayWindow"/>).
 /// </summary>
-internal sealed record PushDelivery(RelayModel Model, AccountModel Account, RouteModel? Route, InboundPush Push, string Key, long StartedTimestamp, TimeSpan RememberFor);
+internal sealed record PushDelivery(RelayModel Model, AccountModel Account, RouteModel? Route, InboundPush Push, Dedup.PushKey Key, long StartedTimestamp, TimeSpan RememberFor);

@@ -35,7 +35,7 @@ internal sealed partial class PushRelay(
     ILogger<PushRelay> logger)
 {
     public Task<RelayAnswer> RelayAsync(PushDelivery delivery) =>
-        dedup.RunOnceAsync(delivery.Key, () => DeliverAsync(delivery), delivery.Model.Options, delivery.RememberFor);
+        dedup.RunOnceAsync(delivery.Key.Value, () => DeliverAsync(delivery), delivery.Model.Options, delivery.RememberFor);
 
     private async Task<RelayAnswer> DeliverAsync(PushDelivery delivery)
     {
@@ -58,7 +58,7 @@ internal sealed partial class PushRelay(
         return copiesFailure is null || answer.RetryLater ? answer : RelayAnswer.Retry(copiesFailure);
     }
 
-    private Replier Start(TargetModel target, Protocol.Messages.InboundPush push, string key, Configuration.RelayOptions options)
+    private Replier Start(TargetModel target, Protocol.Messages.InboundPush push, PushKey key, Configuration.RelayOptions options)
     {
         var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
         var result = sender.SendAsync(target, push, key, options, timeout.Token);
@@ -71,7 +71,7 @@ internal sealed partial class PushRelay(
     {
         var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
-        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key, SafetyDelay(options), options)).ToList();
+        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key.Value, SafetyDelay(options), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         if (records is not null)
         {
@@ -144,8 +144,8 @@ internal sealed partial class PushRelay(
         }
 
         var items = unsettled.Select(r => r.Result.IsCompleted
-            ? outbox.NewItem(account, route!, r.Target, push, key, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
-            : outbox.NewItem(account, route!, r.Target, push, key, SafetyDelay(options), options)).ToList();
+            ? outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
+            : outbox.NewItem(account, route!, r.Target, push, key.Value, SafetyDelay(options), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         for (var i = 0; i < unsettled.Count; i++)
         {

@@ -16,7 +16,7 @@ internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox out
     public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)
     {
         using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-        var result = await sender.SendAsync(target, push, record.Item.DedupKey, options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
+        var result = await sender.SendAsync(target, push, new Dedup.PushKey(record.Item.DedupKey), options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
         await SettleAsync(record, result, options).ConfigureAwait(false);
         return result;
     }
@@ -46,7 +46,7 @@ internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox out
 
         if (await outbox.FailAsync(record, result.Failure ?? "failed", options.Outbox).ConfigureAwait(false))
         {
-            trail.DeadLetter(item.DedupKey, item.Target, item.Attempts + 1, result.Failure);
+            trail.DeadLetter(new Dedup.PushKey(item.DedupKey), item.Target, item.Attempts + 1, result.Failure);
         }
     }
 

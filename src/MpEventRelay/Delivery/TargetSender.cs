@@ -43,13 +43,13 @@ internal sealed class TargetSender(
     private readonly ConcurrentDictionary<DestinationState, StrongBox<int>> _inFlight = new();
 
     /// <param name="source">For the trail: <c>request</c> (while WeChat's request runs or just after) or <c>outbox</c>.</param>
-    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, CancellationToken cancellationToken, string source = "request")
+    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         var started = time.GetTimestamp();
         DeliveryResult result;
         try
         {
-            result = await SendWithFailoverAsync(target, push, dedupKey, options, source, cancellationToken).ConfigureAwait(false);
+            result = await SendWithFailoverAsync(target, push, key, options, source, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -61,7 +61,7 @@ internal sealed class TargetSender(
         return result;
     }
 
-    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, string dedupKey, RelayOptions options, string source, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, string source, CancellationToken cancellationToken)
     {
         if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
         {
@@ -82,12 +82,12 @@ internal sealed class TargetSender(
             {
                 activity?.SetTag("mprelay.target", target.Name);
                 activity?.SetTag("mprelay.destination", destination.DestinationId);
-                (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, dedupKey, options, cancellationToken).ConfigureAwait(false);
+                (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, key.Id, options, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("http.response.status_code", result.StatusCode);
                 activity?.SetStatus(result.Delivered ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, result.Failure);
             }
 
-            trail.Delivery(dedupKey, target.Name, destination.DestinationId, result.StatusCode, time.GetElapsedTime(attemptStarted), result.Failure, source);
+            trail.Delivery(key, target.Name, destination.DestinationId, result.StatusCode, time.GetElapsedTime(attemptStarted), result.Failure, source);
             if (result.Delivered || outcome == AttemptOutcome.MayHaveReached || cancellationToken.IsCancellationRequested)
             {
                 return result;
@@ -101,7 +101,7 @@ internal sealed class TargetSender(
         return last ?? DeliveryResult.Failed($"cluster '{target.ClusterId}' has no available destination");
     }
 
-    private async Task<(DeliveryResult Result, AttemptOutcome Outcome)> AttemptAsync(ClusterState cluster, DestinationState destination, HttpMessageInvoker client, OutgoingPush outgoing, string dedupKey, RelayOptions options, CancellationToken cancellationToken)
+    private async Task<(DeliveryResult Result, AttemptOutcome Outcome)> AttemptAsync(ClusterState cluster, DestinationState destination, HttpMessageInvoker client, OutgoingPush outgoing, string idempotencyKey, RelayOptions options, CancellationToken cancellationToken)
     {
         var pipeline = pipelines.For(cluster.ClusterId, destination.DestinationId, options.Resilience);
         var counter = _inFlight.GetOrAdd(destination, _ => new StrongBox<int>());
@@ -114,11 +114,11 @@ internal sealed class TargetSender(
             using var response = await pipeline.Pipeline.ExecuteAsync(
                 static async (context, state) =>
                 {
-                    using var request = BuildRequest(state.outgoing, state.dedupKey, state.destination.Model.Config.Address, state.cluster);
+                    using var request = BuildRequest(state.outgoing, state.idempotencyKey, state.destination.Model.Config.Address, state.cluster);
                     return await state.client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (outgoing, dedupKey, destination, cluster, client)).ConfigureAwait(false);
+                (outgoing, idempotencyKey, destination, cluster, client)).ConfigureAwait(false);
             var body = await ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
@@ -200,7 +200,7 @@ internal sealed class TargetSender(
         return PushWriter.Write(push.Message, target.Keys, mode, WeChatClock.Timestamp(time), WeChatClock.Nonce(), reusable);
     }
 
-    private static HttpRequestMessage BuildRequest(OutgoingPush outgoing, string dedupKey, string address, ClusterState cluster)
+    private static HttpRequestMessage BuildRequest(OutgoingPush outgoing, string idempotencyKey, string address, ClusterState cluster)
     {
         var separator = address.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         var request = new HttpRequestMessage(HttpMethod.Post, address + separator + outgoing.QueryString)
@@ -209,7 +209,7 @@ internal sealed class TargetSender(
             Version = cluster.Model.Config.HttpRequest?.Version ?? HttpVersion.Version11,
             VersionPolicy = cluster.Model.Config.HttpRequest?.VersionPolicy ?? HttpVersionPolicy.RequestVersionOrLower,
         };
-        request.Headers.TryAddWithoutValidation(IdempotencyHeader, Dedup.DedupKey.Header(dedupKey));
+        request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey);
         return request;
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class LateReplies(
     /// The reply this WeChat attempt writes, or null for <c>success</c>. A late reply is written only by the attempt that
     /// claims it, and only while WeChat is still listening.
     /// </summary>
-    public async ValueTask<byte[]?> ForAttemptAsync(RouteModel? route, string dedupKey, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
+    public async ValueTask<byte[]?> ForAttemptAsync(RouteModel? route, Dedup.PushKey key, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
     {
         if (answer.ReplyXml is { } inTime && !answer.LateReply)
         {
@@ -56,13 +56,13 @@ internal sealed partial class LateReplies(
             return null;
         }
 
-        if (!await claims.TryClaimAsync(dedupKey).ConfigureAwait(false))
+        if (!await claims.TryClaimAsync(key.Value).ConfigureAwait(false))
         {
             return null; // the customer-service API took it
         }
 
         metrics.LateReply("passive", 0);
-        trail.LateReply(dedupKey, "passive", 0);
+        trail.LateReply(key, "passive", 0);
         return reply;
     }
 
@@ -107,7 +107,7 @@ internal sealed partial class LateReplies(
             await Task.Delay(wait, time).ConfigureAwait(false);
         }
 
-        if (!await claims.TryClaimAsync(key).ConfigureAwait(false))
+        if (!await claims.TryClaimAsync(key.Value).ConfigureAwait(false))
         {
             LogTakenByRetry(account.Name, route.Name);
             return;

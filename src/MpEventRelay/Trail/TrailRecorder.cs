@@ -22,14 +22,14 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
     private bool Enabled => models.Current.Options.Trail.Enabled;
 
     /// <summary>One of WeChat's tries for a push, and how it was answered.</summary>
-    public void WeChatTry(AccountModel account, RouteModel? route, PushMessage message, string dedupKey, int attempt, int status, string outcome)
+    public void WeChatTry(AccountModel account, RouteModel? route, PushMessage message, Dedup.PushKey key, int attempt, int status, string outcome)
     {
         if (!Enabled)
         {
             return;
         }
 
-        Write(new TrailEvent(Dedup.DedupKey.Header(dedupKey), Now, TrailEventKind.WeChatTry)
+        Write(new TrailEvent(key.Id, Now, TrailEventKind.WeChatTry)
         {
             Account = account.Name,
             Route = route?.Name ?? "-",
@@ -43,11 +43,11 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
     }
 
     /// <summary>One attempt to one destination of a target.</summary>
-    public void Delivery(string dedupKey, string target, string destination, int status, TimeSpan latency, string? error, string source)
+    public void Delivery(Dedup.PushKey key, string target, string destination, int status, TimeSpan latency, string? error, string source)
     {
         if (Enabled)
         {
-            Write(new TrailEvent(Dedup.DedupKey.Header(dedupKey), Now, TrailEventKind.Delivery)
+            Write(new TrailEvent(key.Id, Now, TrailEventKind.Delivery)
             {
                 Target = target, Destination = destination, Status = status, LatencyMs = (long)latency.TotalMilliseconds, Error = error, Detail = source,
             });
@@ -55,20 +55,20 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
     }
 
     /// <summary>A reply after WeChat's answer: <paramref name="via"/> passive, api, api-failed, unmappable, no-app-secret.</summary>
-    public void LateReply(string dedupKey, string via, int code)
+    public void LateReply(Dedup.PushKey key, string via, int code)
     {
         if (Enabled)
         {
-            Write(new TrailEvent(Dedup.DedupKey.Header(dedupKey), Now, TrailEventKind.LateReply) { Detail = via, Status = code });
+            Write(new TrailEvent(key.Id, Now, TrailEventKind.LateReply) { Detail = via, Status = code });
         }
     }
 
     /// <summary>A delivery that expired into a dead letter after <paramref name="attempts"/> attempts.</summary>
-    public void DeadLetter(string dedupKey, string target, int attempts, string? error)
+    public void DeadLetter(Dedup.PushKey key, string target, int attempts, string? error)
     {
         if (Enabled)
         {
-            Write(new TrailEvent(Dedup.DedupKey.Header(dedupKey), Now, TrailEventKind.DeadLetter) { Target = target, Attempt = attempts, Error = error });
+            Write(new TrailEvent(key.Id, Now, TrailEventKind.DeadLetter) { Target = target, Attempt = attempts, Error = error });
         }
     }
 
