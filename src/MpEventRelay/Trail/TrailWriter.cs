@@ -20,27 +20,57 @@ internal sealed partial class TrailWriter(
     /// <summary>Events stored so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The writer's thread: named, so its CPU time can be read on its own (<c>/proc/{pid}/task/*/comm</c>).</summary>
+    public const string ThreadName = "mprelay-trail";
+
+    // A thread of its own, as the SQLite outbox has: the store's work is synchronous (SQLite, the disk) and would
+    // otherwise hold a pool thread the requests need.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }) { IsBackground = true, Name = ThreadName }.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
     {
         var batch = new List<TrailEvent>(BatchSize);
         var lastPrune = time.GetTimestamp();
         try
         {
-            while (await recorder.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            var behind = false;
+            while (recorder.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                // Gather a moment: bigger transactions, and a push's deliveries and WeChat's answer in one upsert.
-                await Task.Delay(BatchWindow, time, stoppingToken).ConfigureAwait(false);
+                // Gather a moment (bigger transactions, a push's deliveries and WeChat's answer in one row) — unless the
+                // last batch was full: the events are waiting already, and a pause would only let them pile up.
+                if (!behind)
+                {
+                    Task.Delay(BatchWindow, time, stoppingToken).GetAwaiter().GetResult();
+                }
+
                 while (batch.Count < BatchSize && recorder.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
                 }
 
-                await WriteAsync(batch, stoppingToken).ConfigureAwait(false);
+                behind = batch.Count == BatchSize;
+                Write(batch, stoppingToken);
                 batch.Clear();
                 if (time.GetElapsedTime(lastPrune) >= PruneEvery)
                 {
                     lastPrune = time.GetTimestamp();
-                    await PruneAsync(stoppingToken).ConfigureAwait(false);
+                    PruneAsync(stoppingToken).GetAwaiter().GetResult();
                 }
             }
         }
@@ -54,7 +84,7 @@ internal sealed partial class TrailWriter(
             batch.Add(rest);
         }
 
-        await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        Write(batch, CancellationToken.None);
     }
 
     /// <summary>Applies the retention and the size limit now (also run every minute).</summary>
@@ -76,7 +106,7 @@ internal sealed partial class TrailWriter(
         }
     }
 
-    private async Task WriteAsync(List<TrailEvent> batch, CancellationToken cancellationToken)
+    private void Write(List<TrailEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -85,7 +115,7 @@ internal sealed partial class TrailWriter(
 
         try
         {
-            await store.AddAsync(batch, cancellationToken).ConfigureAwait(false);
+            store.AddAsync(batch, cancellationToken).GetAwaiter().GetResult();
             Interlocked.Add(ref _written, batch.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

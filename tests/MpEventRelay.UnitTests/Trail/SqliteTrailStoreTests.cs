@@ -58,6 +58,17 @@ public sealed class SqliteTrailStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Pruning_keeps_what_is_inside_both_limits_and_removes_everything_past_the_retention()
+    {
+        await _store.AddAsync([Try("a", 1_000, "main", "r", "text", null, "h", "replied"), Delivery("a", 1_001, "bot", null), Try("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+
+        Assert.Equal(0, await _store.PruneAsync(cutoffMs: 500, maxPushes: 2, CancellationToken.None));
+        Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
+        Assert.Equal(2, await _store.PruneAsync(cutoffMs: 5_000, maxPushes: 2, CancellationToken.None));
+        Assert.Equal(0, await _store.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Events_of_one_push_written_in_several_batches_join_one_row_and_keep_their_order()
     {
         await _store.AddAsync([Delivery("p", 1_000, "bot", "d0 answered 503")], CancellationToken.None); // before WeChat's answer is known
