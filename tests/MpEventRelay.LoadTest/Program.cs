@@ -67,10 +67,8 @@ try
 
     // Each relay dedups on its own, so the servers of one round share that round's pushes; no relay sees one twice.
     const int warmUpCap = 40_000;
-    var needed = warmUpCap + (rounds * fullSpeedCap) + (rate * seconds) + soak;
-    Console.WriteLine($"generating {needed:N0} distinct signed, encrypted pushes…");
-    var workload = Workload.Generate(needed, runId);
-    var slices = new Slicer(workload.Requests);
+    var slices = new FreshPushes(runId);
+    Console.WriteLine("generating distinct signed, encrypted pushes as each phase needs them…");
 
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(10) };
     var load = new LoadGenerator(http);

@@ -21,14 +21,16 @@ internal sealed class Workload
 
     public IReadOnlyList<(string PathAndQuery, byte[] Body)> Requests { get; }
 
-    public static Workload Generate(int count, string runId)
+    /// <param name="first">The index of the first push: users and MsgIds continue from earlier calls.</param>
+    public static Workload Generate(int count, string runId, int first = 0)
     {
         var keys = new WeChatKeys(Token, new WeChatCryptor(AppId, Key));
         var timestamp = WeChatClock.Timestamp(TimeProvider.System);
         var content = string.Concat(Enumerable.Repeat("你好 hello ", 20));
         var requests = new (string, byte[])[count];
-        Parallel.For(0, count, i =>
+        Parallel.For(0, count, n =>
         {
+            var i = first + n;
             var builder = new PushMessageBuilder("gh_load00000000", $"oLoad{runId}{i:D10}", WeChatClock.UnixSeconds(TimeProvider.System));
             var message = (i % 10) switch
             {
@@ -38,7 +40,7 @@ internal sealed class Workload
                 _ => builder.Text(content, (long.Parse(runId, System.Globalization.CultureInfo.InvariantCulture) * 100_000_000) + i),
             };
             var push = PushWriter.Write(PushMessage.Parse(message), keys, EncryptionMode.Secure, timestamp, WeChatClock.Nonce());
-            requests[i] = ("/wechat/main?" + push.QueryString, push.Body);
+            requests[n] = ("/wechat/main?" + push.QueryString, push.Body);
         });
         return new Workload(requests);
     }
