@@ -86,8 +86,8 @@ try
     var fullSpeed = servers.Select(_ => new List<LoadResult>()).ToArray();
     for (var round = 0; round < rounds; round++)
     {
-        // YARP first, then the relays in an order rotated each round: no relay always runs right after YARP or last
-        // (a place in the order was worth a few per cent on its own).
+        // YARP first, then the relays in an order rotated each round: no relay always runs right after YARP or last,
+        // so a place in the order cannot favour one.
         var pushes = slices.Take(fullSpeedCap);
         foreach (var s in new[] { 0 }.Concat(Enumerable.Range(0, relays.Count).Select(i => 1 + ((i + round) % relays.Count))))
         {
