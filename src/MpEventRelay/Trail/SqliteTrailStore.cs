@@ -67,8 +67,9 @@ internal sealed class SqliteTrailStore : IDisposable
         }
     }
 
-    // One push's row, bound straight from the events' strings and the reused buffers (SQLite copies what is bound):
-    // through Microsoft.Data.Sqlite's command, the per-row overhead was most of the trail's cost in the load run.
+    // One push's row, bound straight from the events' strings and the reused buffers (SQLite copies what is bound) on
+    // the statement Microsoft.Data.Sqlite itself sits on: no command, parameter objects or row string per push
+    // (TrailStoreBenchmarks: 9.3 → 5.3 µs and 2.34 KB → 593 B a push).
     private void Insert(SqliteConnection connection, string id, List<TrailEvent> push)
     {
         var insert = _insert!;
