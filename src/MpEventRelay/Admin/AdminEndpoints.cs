@@ -38,15 +38,12 @@ internal static class AdminEndpoints
         return Results.Ok(views);
     }
 
-    private static async Task<IResult> ReplayAsync(string id, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayAsync(string id, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var expires = now + models.Current.Options.Outbox.Expiry;
         foreach (var store in outbox.Stores)
         {
-            if (await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+            if (await outbox.ReplayDeadLetterAsync(store, id, models.Current.Options.Outbox, cancellationToken).ConfigureAwait(false))
             {
-                outbox.Wake();
                 return Results.Ok(new { id, store = store.Name, replayed = true });
             }
         }

@@ -42,35 +42,29 @@ internal static class TrailEndpoints
         return Results.Ok(await store.FindAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
-    private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken) =>
-        ReplayAsync(item => Dedup.DedupKey.Header(item.DedupKey) == id, dryRun == true, outbox, models, time, cancellationToken);
+    private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken) =>
+        ReplayAsync(item => Dedup.DedupKey.Header(item.DedupKey) == id, dryRun == true, outbox, models, cancellationToken);
 
-    private static Task<IResult> ReplaySinceAsync(string target, DateTimeOffset since, string? account, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken) =>
+    private static Task<IResult> ReplaySinceAsync(string target, DateTimeOffset since, string? account, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken) =>
         ReplayAsync(
             item => string.Equals(item.Target, target, StringComparison.OrdinalIgnoreCase)
                 && (account is null || string.Equals(item.Account, account, StringComparison.OrdinalIgnoreCase))
                 && item.CreatedAtMs >= since.ToUnixTimeMilliseconds(),
-            dryRun == true, outbox, models, time, cancellationToken);
+            dryRun == true, outbox, models, cancellationToken);
 
     // Failed deliveries are the dead letters (pending ones are still being retried). Each replayed goes back to the
     // outbox, due now, with the same Idempotency-Key.
-    private static async Task<IResult> ReplayAsync(Func<OutboxItem, bool> matches, bool dryRun, DeliveryOutbox outbox, RelayModelProvider models, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReplayAsync(Func<OutboxItem, bool> matches, bool dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var expires = now + models.Current.Options.Outbox.Expiry;
+        var options = models.Current.Options.Outbox;
         var replayed = new List<ReplayView>();
         foreach (var store in outbox.Stores)
         {
             foreach (var item in (await store.ListDeadLettersAsync(1000, cancellationToken).ConfigureAwait(false)).Where(matches))
             {
-                var done = !dryRun && await store.ReplayAsync(item.Id, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+                var done = !dryRun && await outbox.ReplayDeadLetterAsync(store, item.Id, options, cancellationToken).ConfigureAwait(false);
                 replayed.Add(new ReplayView(item.Id, Dedup.DedupKey.Header(item.DedupKey), store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
             }
-        }
-
-        if (!dryRun && replayed.Count > 0)
-        {
-            outbox.Wake();
         }
 
         return Results.Ok(new { dryRun, count = replayed.Count, deliveries = replayed });

@@ -36,6 +36,23 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         }
     }
 
+    /// <summary>
+    /// Puts dead letter <paramref name="id"/> of <paramref name="store"/> back in the outbox, due now, with a fresh
+    /// expiry and its Idempotency-Key, and wakes the worker. False when the store holds no such dead letter. The one
+    /// way a replay happens, for the dead-letter endpoint and the trail's.
+    /// </summary>
+    public async Task<bool> ReplayDeadLetterAsync(IOutboxStore store, string id, OutboxOptions options, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), (now + options.Expiry).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Wake();
+        return true;
+    }
+
     /// <summary>A delivery of <paramref name="push"/> to <paramref name="target"/>, due after <paramref name="dueIn"/>.</summary>
     public OutboxItem NewItem(AccountModel account, RouteModel route, TargetModel target, InboundPush push, string dedupKey, TimeSpan dueIn, RelayOptions options, int attempts = 0, string? lastError = null)
     {
