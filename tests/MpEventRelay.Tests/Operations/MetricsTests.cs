@@ -32,6 +32,10 @@ public sealed class MetricsTests
                 && metrics.GetValueOrDefault("mprelay_outbox_pending{store=\"sqlite\"}", -1) == 0,
             TimeSpan.FromSeconds(15)), string.Join("\n", metrics.Where(m => m.Key.StartsWith("mprelay", StringComparison.Ordinal) && !m.Key.Contains("bucket", StringComparison.Ordinal))));
 
+        // Every push's outcome first, all of them in the message: one login push once had another (seen once in CI).
+        Assert.Equal(
+            ["deadline-missed/everything-else", "delivered/everything-else", "delivered/login", "duplicate/login"],
+            metrics.Where(m => m.Key.StartsWith("mprelay_pushes_total{", StringComparison.Ordinal)).SelectMany(m => Enumerable.Repeat(Outcome(m.Key), (int)m.Value)).Order());
         Assert.Equal(1, metrics["mprelay_pushes_total{account=\"main\",outcome=\"delivered\",route=\"login\"}"]);
         Assert.Equal(1, metrics["mprelay_pushes_total{account=\"main\",outcome=\"duplicate\",route=\"login\"}"]);
         Assert.Equal(1, metrics["mprelay_pushes_total{account=\"main\",outcome=\"delivered\",route=\"everything-else\"}"]);
@@ -43,6 +47,16 @@ public sealed class MetricsTests
         Assert.Equal(0, metrics.Where(m => m.Key.StartsWith("mprelay_outbox_dead{", StringComparison.Ordinal)).Sum(m => m.Value));
         Assert.Equal(0, metrics["mprelay_circuit_state{cluster=\"bot\",destination=\"d0\"}"]);
         Assert.Equal(1, metrics["mprelay_destination_healthy{cluster=\"bot\",destination=\"d0\"}"]);
+    }
+
+    // "mprelay_pushes_total{account="main",outcome="delivered",route="login"}" → "delivered/login".
+    private static string Outcome(string series) =>
+        $"{Label(series, "outcome")}/{Label(series, "route")}";
+
+    private static string Label(string series, string name)
+    {
+        var start = series.IndexOf(name + "=\"", StringComparison.Ordinal) + name.Length + 2;
+        return series[start..series.IndexOf('"', start)];
     }
 
     // Prometheus text format: "name{labels} value" per line; labels as exposed, without the meter's scope label.
