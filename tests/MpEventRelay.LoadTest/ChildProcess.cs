@@ -35,29 +35,30 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>User + system CPU time used so far, from /proc (Linux).</summary>
-    public TimeSpan CpuTime()
-    {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
-    }
+    public TimeSpan CpuTime() => StatCpuTime($"/proc/{_process.Id}/stat");
 
     /// <summary>User + system CPU time used so far by the process's threads named <paramref name="threadName"/>, from /proc (Linux).</summary>
     public TimeSpan ThreadCpuTime(string threadName)
     {
-        var ticks = 0L;
+        var total = TimeSpan.Zero;
         foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
         {
             if (File.ReadAllText(Path.Combine(task, "comm")).Trim() == threadName)
             {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                total += StatCpuTime(Path.Combine(task, "stat"));
             }
         }
 
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        return total;
+    }
+
+    // utime + stime from a /proc stat file (a process's or a thread's), in USER_HZ ticks.
+    private static TimeSpan StatCpuTime(string statPath)
+    {
+        var stat = File.ReadAllText(statPath);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     /// <summary>Resident set size, from /proc (Linux).</summary>
