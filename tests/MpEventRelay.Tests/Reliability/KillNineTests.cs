@@ -51,7 +51,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         bot.Delay(TimeSpan.FromSeconds(30)); // hung
         var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db"))
-            .Set("Deadline", "00:00:00.5").Set("DeliveryTimeout", "00:00:01").ToJson();
+            .Set("Deadline", "00:00:02").Set("DeliveryTimeout", "00:00:02").ToJson(); // 2 s: the outbox write keeps its 0.5 s budget
         var message = Pushes.From().Text("in flight", Pushes.NewMsgId());
 
         using (var relay = await RelayProcess.StartAsync(workDir, config))
