@@ -13,14 +13,19 @@ internal sealed class OpenIdHasher(Configuration.RelayModelProvider models)
 {
     private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
+    /// <summary>The key an account's OpenIDs are hashed with: derived from the configured HashKey, else from its Token (one cache entry per such secret).</summary>
+    public byte[] KeyFor(AccountModel account) =>
+        _keys.GetOrAdd(models.Current.Options.Trail.HashKey ?? account.Keys.Token, static secret => Derive(secret));
+
     public string Hash(AccountModel account, string openId)
     {
-        // The key derives from the configured HashKey, else from the Token: one cache entry per such secret.
-        var key = _keys.GetOrAdd(models.Current.Options.Trail.HashKey ?? account.Keys.Token, static secret => Derive(secret));
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(openId), mac);
-        return Convert.ToHexStringLower(mac[..16]);
+        HMACSHA256.HashData(KeyFor(account), Encoding.UTF8.GetBytes(openId), mac);
+        return ToHash(mac);
     }
+
+    /// <summary>The hash as stored: the MAC's first 16 bytes, hex.</summary>
+    public static string ToHash(ReadOnlySpan<byte> mac) => Convert.ToHexStringLower(mac[..16]);
 
     private static byte[] Derive(string secret) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "mprelay trail openid"u8.ToArray());

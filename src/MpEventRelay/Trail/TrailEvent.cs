@@ -11,7 +11,12 @@ internal sealed record TrailEvent(string TrailId, long AtMs, TrailEventKind Kind
     /// <summary>MsgType, or MsgType/Event: <c>text</c>, <c>event/subscribe</c>.</summary>
     public string? MessageKind { get; init; }
     public string? MsgId { get; init; }
-    public string? OpenIdHash { get; init; }
+    /// <summary>The OpenID's keyed hash, what is stored: set by the writer from <see cref="OpenId"/>, off the request path.</summary>
+    public string? OpenIdHash { get; set; }
+    /// <summary>The OpenID, held in memory until the writer hashes it with <see cref="OpenIdKey"/>; never stored.</summary>
+    public string? OpenId { get; init; }
+    /// <summary>The key of the OpenID's hash (<see cref="OpenIdHasher.KeyFor"/>).</summary>
+    public byte[]? OpenIdKey { get; init; }
     public string? Target { get; init; }
     public string? Destination { get; init; }
     public int? Status { get; init; }

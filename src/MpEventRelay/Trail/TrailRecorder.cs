@@ -7,7 +7,7 @@ namespace MpEventRelay.Trail;
 /// <summary>
 /// Takes trail events on the request path at the cost of a channel write: <see cref="TrailWriter"/> stores them in
 /// batches off it. When the writer cannot keep up (a full disk, a burst past 50,000 waiting), new events are dropped
-/// and counted — the trail never slows WeChat's answer.
+/// and counted — the trail never slows WeChat's answer. Even the OpenID's hash is left to the writer.
 /// </summary>
 internal sealed class TrailRecorder(Configuration.RelayModelProvider models, OpenIdHasher hasher, Observability.RelayMetrics metrics, TimeProvider time)
 {
@@ -35,7 +35,8 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
             Route = route?.Name ?? "-",
             MessageKind = message.IsEvent ? $"event/{message.Event}" : message.MsgType,
             MsgId = message.MsgId,
-            OpenIdHash = hasher.Hash(account, message.FromUserName),
+            OpenId = message.FromUserName,
+            OpenIdKey = hasher.KeyFor(account),
             Status = status,
             Attempt = attempt,
             Detail = outcome,

@@ -15,6 +15,7 @@ internal sealed partial class TrailWriter(
     private const int BatchSize = 2000;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private readonly OpenIdHashing _hashing = new();
     private long _written;
 
     /// <summary>Events stored so far.</summary>
@@ -115,7 +116,10 @@ internal sealed partial class TrailWriter(
 
         try
         {
-            store.AddAsync(batch, cancellationToken).GetAwaiter().GetResult();
+            _hashing.Hash(batch);
+            // Rows of at most 1 % of the size limit: pruning keeps the trail within 1 % of it.
+            var rowPushes = Math.Clamp(models.Current.Options.Trail.MaxPushes / 100, 1, SqliteTrailStore.RowEvents);
+            store.AddAsync(batch, rowPushes, cancellationToken).GetAwaiter().GetResult();
             Interlocked.Add(ref _written, batch.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -125,8 +129,14 @@ internal sealed partial class TrailWriter(
         }
     }
 
+    public override void Dispose()
+    {
+        _hashing.Dispose();
+        base.Dispose();
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Trail: {Count} push(es) past the retention or size limit removed")]
-    private partial void LogPruned(int count);
+    private partial void LogPruned(long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trail: could not {Operation} ({Reason}); those events are lost, deliveries are not affected")]
     private partial void LogFailed(string operation, string reason);

@@ -47,14 +47,102 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task Pruning_removes_pushes_past_the_retention_and_beyond_the_size_limit()
     {
-        var events = Enumerable.Range(0, 10).SelectMany(i => new[] { Try($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), Delivery($"t{i}", 1_000 * i + 1, "bot", null) }).ToList();
-        await _store.AddAsync(events, CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+        {
+            await _store.AddAsync([Try($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), Delivery($"t{i}", 1_000 * i + 1, "bot", null)], CancellationToken.None);
+        }
 
         var removed = await _store.PruneAsync(cutoffMs: 3_000, maxPushes: 5, CancellationToken.None);
 
-        Assert.Equal(5, removed);
+        Assert.Equal(5, removed); // t0-t2 past the retention, t3-t4 beyond the size
         Assert.Equal(["t9", "t8", "t7", "t6", "t5"], await Ids(new TrailQuery()));
         Assert.Equal(5, await _store.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_size_limit_is_a_bound_a_batch_of_several_pushes_goes_whole()
+    {
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await _store.AddAsync([Try($"a{batch}", 1_000 * batch, "main", "r", "text", null, "h", "replied"), Try($"b{batch}", 1_000 * batch + 1, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+        }
+
+        Assert.Equal(4, await _store.PruneAsync(cutoffMs: 0, maxPushes: 3, CancellationToken.None));
+        Assert.Equal(["b2", "a2"], await Ids(new TrailQuery()));
+        Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Rows_of_one_push_let_the_size_limit_keep_exactly_its_number()
+    {
+        var events = Enumerable.Range(0, 10).SelectMany(i => new[] { Delivery($"t{i}", 1_000 * i, "bot", null), Try($"t{i}", 1_000 * i + 1, "main", "r", "text", null, "h", "replied") }).ToList();
+        await _store.AddAsync(events, rowPushes: 1, CancellationToken.None);
+
+        Assert.Equal(3, await _store.PruneAsync(cutoffMs: 0, maxPushes: 7, CancellationToken.None));
+        Assert.Equal(["t9", "t8", "t7", "t6", "t5", "t4", "t3"], await Ids(new TrailQuery()));
+        Assert.All(await _store.FindAsync(new TrailQuery(), CancellationToken.None), t => Assert.Equal(["delivery", "wechat"], t.Events.Select(e => e.Kind)));
+    }
+
+    [Fact]
+    public async Task The_count_survives_reopening_the_file()
+    {
+        await _store.AddAsync([Try("a", 1_000, "main", "r", "text", null, "h", "replied"), Try("a", 6_000, "main", "r", "text", null, "h", "replied"), Try("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+
+        using var reopened = new SqliteTrailStore(Path.Combine(_directory, "outbox.db"));
+
+        Assert.Equal(2, await reopened.CountAsync(CancellationToken.None));
+        Assert.Equal(["b", "a"], (await reopened.FindAsync(new TrailQuery(), CancellationToken.None)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task A_search_with_a_limit_returns_the_newest_pushes_whole_their_earlier_and_later_events_in_other_batches_included()
+    {
+        // Batches a minute apart; each push's delivery is stored a batch before WeChat's answer (the answer waited for
+        // it), and push 0 is retried by the outbox four batches later.
+        const long minute = 60_000;
+        for (var i = 0; i < 6; i++)
+        {
+            var events = new List<TrailEvent> { Delivery($"p{i}", minute * i + 59_000, "bot", i == 0 ? "d0 answered 503" : null) };
+            if (i > 0)
+            {
+                events.Add(Try($"p{i - 1}", minute * i, "main", "r", "text", $"m-{i - 1}", "h", i - 1 == 0 ? "queued" : "replied"));
+            }
+
+            if (i == 4)
+            {
+                events.Add(Delivery("p0", minute * i + 1, "bot", null) with { Detail = "outbox" });
+            }
+
+            await _store.AddAsync(events, CancellationToken.None);
+        }
+
+        var newest = await _store.FindAsync(new TrailQuery { Limit = 2 }, CancellationToken.None);
+        Assert.Equal(["p4", "p3"], newest.Select(t => t.Id));
+        Assert.All(newest, t => Assert.Equal(["delivery", "wechat"], t.Events.Select(e => e.Kind)));
+        Assert.Equal(minute * 3 + 59_000, newest[1].ArrivedAt.ToUnixTimeMilliseconds());
+
+        var failed = Assert.Single(await _store.FindAsync(new TrailQuery { Outcome = "failed", Limit = 1 }, CancellationToken.None));
+        Assert.Equal("p0", failed.Id);
+        Assert.Equal(["delivery", "wechat", "delivery"], failed.Events.Select(e => e.Kind));
+        Assert.Equal(["request", null, "outbox"], failed.Events.Select(e => e.Kind == "wechat" ? null : e.Detail));
+        Assert.Equal(("m-0", "queued"), (failed.MsgId, failed.Events[1].Detail));
+        Assert.Equal(["p2"], await Ids(new TrailQuery { MsgId = "m-2" }));
+        Assert.Equal(["p1"], await Ids(new TrailQuery { TrailId = "p1" }));
+        Assert.Equal(["p4", "p3"], await Ids(new TrailQuery { SinceMs = minute * 4 }));
+    }
+
+    [Fact]
+    public async Task WeChat_retries_in_a_later_batch_join_the_push_it_is_described_by_its_first_try()
+    {
+        await _store.AddAsync([Try("p", 1_000, "main", "r", "text", "m-1", "h", "deadline-missed")], CancellationToken.None);
+        await _store.AddAsync([Try("p", 6_000, "main", "r", "text", "m-1", "h", "replied+reply") with { Attempt = 2 }], CancellationToken.None);
+
+        var push = Assert.Single(await _store.FindAsync(new TrailQuery { Outcome = "replied" }, CancellationToken.None));
+        Assert.Equal(1_000, push.ArrivedAt.ToUnixTimeMilliseconds());
+        Assert.Equal(["deadline-missed", "replied+reply"], push.Events.Select(e => e.Detail));
+        Assert.Equal(["p"], await Ids(new TrailQuery { Outcome = "deadline-missed", UntilMs = 1_000 }));
+        Assert.Empty(await Ids(new TrailQuery { SinceMs = 2_000 }));
+        Assert.Equal(2, await _store.CountAsync(CancellationToken.None)); // the size limit counts it in each batch it opened
     }
 
     [Fact]
@@ -69,7 +157,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Events_of_one_push_written_in_several_batches_join_one_row_and_keep_their_order()
+    public async Task Events_of_one_push_written_in_several_batches_join_one_trail_and_keep_their_order()
     {
         await _store.AddAsync([Delivery("p", 1_000, "bot", "d0 answered 503")], CancellationToken.None); // before WeChat's answer is known
         await _store.AddAsync([Try("p", 1_100, "main", "everything-else", "text", "m-9", "h-p", "queued")], CancellationToken.None);
