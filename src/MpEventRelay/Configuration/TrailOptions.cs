@@ -12,7 +12,7 @@ public sealed record TrailOptions
     /// <summary>How long a push's trail is kept. Default 7 days.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>At most this many pushes are kept; the oldest go first. Default 200,000.</summary>
+    /// <summary>At most this many pushes are kept (and at least 99 % of it once reached); the oldest go first. Default 200,000.</summary>
     public int MaxPushes { get; init; } = 200_000;
 
     /// <summary>

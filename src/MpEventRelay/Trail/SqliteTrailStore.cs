@@ -9,9 +9,9 @@ namespace MpEventRelay.Trail;
 /// The trail in SQLite, beside the outbox (<c>data/outbox.db</c> → <c>data/outbox-trail.db</c>). Append-only, one row
 /// per batch the writer stores (up to <see cref="RowEvents"/> events as JSON lines, <see cref="TrailLine"/>), with the
 /// batch's time range and how many pushes it opened: a batch costs one insert however many pushes it holds, and
-/// pruning deletes whole rows from the oldest end. A push per row cost 4.4 µs to insert and as much again to prune;
-/// a row per batch, 1 µs and nearly nothing. Searches read the rows newest first (<see cref="TrailSearch"/>) and stop
-/// once older rows cannot change the answer; at most MaxPushes pushes, for an operator's question. Written only by
+/// pruning deletes whole rows from the oldest end. A row per push cost 5.2 µs of CPU a push to store and 2.5 µs more
+/// to prune past the size limit; a row per batch, 2.8 µs and 0.1 µs (300,000 pushes in batches of 1,000). Searches read the rows newest first (<see cref="TrailSearch"/>) and stop
+/// once older rows cannot change the answer: at most MaxPushes pushes, for an operator's question. Written only by
 /// <see cref="TrailWriter"/>; read by the admin API.
 /// </summary>
 internal sealed class SqliteTrailStore : IDisposable

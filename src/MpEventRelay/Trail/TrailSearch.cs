@@ -41,7 +41,7 @@ internal sealed class TrailSearch(TrailQuery query)
         }
     }
 
-    /// <summary>The pushes to return, newest first, each with the places of its lines (oldest first).</summary>
+    /// <summary>The pushes to return, newest first, each with the places of its lines (newest first).</summary>
     public IReadOnlyList<SearchedPush> Result() =>
         _pushes.Values.Where(p => !p.Rejected && Matches(p)).OrderByDescending(p => p.OpeningAt).ThenBy(p => p.Order).Take(_limit).ToList();
 
