@@ -58,8 +58,8 @@ internal sealed class SqliteTrailStore : IDisposable
             for (var next = 0; next < events.Count;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                next = Insert(connection, events, next, Math.Max(1, rowPushes));
-                added += _opened.Count;
+                (next, var opened) = Insert(connection, events, next, Math.Max(1, rowPushes));
+                added += opened;
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -72,9 +72,9 @@ internal sealed class SqliteTrailStore : IDisposable
     }
 
     // One row from events[start..]: the events as JSON lines in one reused buffer, bound as one blob (SQLite copies
-    // what is bound) on the statement Microsoft.Data.Sqlite itself sits on. _opened holds the pushes it opened (ids with
-    // a WeChat try). Returns where the next row starts.
-    private int Insert(SqliteConnection connection, IReadOnlyList<TrailEvent> events, int start, int rowPushes)
+    // what is bound) on the statement Microsoft.Data.Sqlite itself sits on. Returns where the next row starts and the
+    // pushes this row opened (ids with a WeChat try).
+    private (int Next, int Opened) Insert(SqliteConnection connection, IReadOnlyList<TrailEvent> events, int start, int rowPushes)
     {
         _buffer.ResetWrittenCount();
         _opened.Clear();
@@ -116,14 +116,14 @@ internal sealed class SqliteTrailStore : IDisposable
         Check(raw.sqlite3_bind_blob(insert, 4, _buffer.WrittenSpan));
         try
         {
-            Check(raw.sqlite3_step(insert));
+            Step(connection, insert);
         }
         finally
         {
             raw.sqlite3_reset(insert);
         }
 
-        return next;
+        return (next, _opened.Count);
 
         void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
     }
