@@ -106,6 +106,10 @@ public static class RelayServiceCollectionExtensions
         }
 
         services.AddSingleton<DeliveryOutbox>();
+        services.AddSingleton<DeadLetters>();
+        services.AddSingleton<OutboxLeases>();
+        services.AddSingleton<FallbackMover>();
+        services.AddHostedService<OutboxLeaseRenewer>(); // before the worker: stopped after it, renewing to the end
         services.AddHostedService<OutboxWorker>();
     }
 

@@ -31,12 +31,18 @@ internal static class DeadLettersCommand
             }
 
             var letters = await response.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? [];
+            var more = response.Headers.TryGetValues("X-Next-Cursor", out var next) ? next.First() : null;
             output.Result(letters, o =>
             {
                 o.WriteLine($"{letters.Length} dead letter(s)");
                 foreach (var letter in letters)
                 {
                     o.WriteLine($"  {letter.GetProperty("id")}  {letter.GetProperty("account")}/{letter.GetProperty("route")} → {letter.GetProperty("target")}  attempts {letter.GetProperty("attempts")}  created {letter.GetProperty("createdAt")}  last error: {letter.GetProperty("lastError")}");
+                }
+
+                if (more is not null)
+                {
+                    o.WriteLine($"more remain: GET /admin/dead-letters?cursor={Uri.EscapeDataString(more)} (or 'replay --id all', which takes every one)");
                 }
             });
             return ExitCodes.Ok;
@@ -57,13 +63,19 @@ internal static class DeadLettersCommand
             var ids = parse.GetValue(id)!.ToList();
             if (ids is ["all"])
             {
-                using var list = await AdminApi.SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, "/admin/dead-letters", parse.GetValue(adminKey)!, output, cancellation);
-                if (list is null)
+                ids = [];
+                for (string? cursor = ""; cursor is not null;)
                 {
-                    return ExitCodes.Unreachable;
-                }
+                    var path = "/admin/dead-letters?max=1000" + (cursor.Length == 0 ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+                    using var list = await AdminApi.SendAsync(http, HttpMethod.Get, parse.GetValue(url)!, path, parse.GetValue(adminKey)!, output, cancellation);
+                    if (list is null)
+                    {
+                        return ExitCodes.Unreachable;
+                    }
 
-                ids = (await list.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? []).Select(l => l.GetProperty("id").GetString()!).ToList();
+                    ids.AddRange((await list.Content.ReadFromJsonAsync<JsonElement[]>(cancellation) ?? []).Select(l => l.GetProperty("id").GetString()!));
+                    cursor = list.Headers.TryGetValues("X-Next-Cursor", out var next) ? next.First() : null;
+                }
             }
 
             var results = new List<ReplayResult>();

@@ -23,16 +23,32 @@ internal static class AdminEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(DeliveryOutbox outbox, int? max, CancellationToken cancellationToken)
+    // A page of dead letters, oldest first, as a JSON array (its shape since the first release). When more match, the
+    // X-Next-Cursor header holds the cursor of the next page (and a Link header says the same).
+    private static async Task<IResult> ListAsync(
+        HttpContext context, DeadLetters deadLetters, RelayModelProvider models, CancellationToken cancellationToken,
+        string? account, string? target, string? route, string? id, DateTimeOffset? since, DateTimeOffset? until, string? cursor, int? max)
     {
-        var views = new List<DeadLetterView>();
-        foreach (var store in outbox.Stores)
+        var query = DeadLetterFilter.Query(models.Current, account, target, route, id, since, until) with { Cursor = cursor, Limit = Math.Clamp(max ?? 100, 1, 1000) };
+        DeadLetterPage page;
+        try
         {
-            foreach (var item in await store.ListDeadLettersAsync(Math.Clamp(max ?? 100, 1, 1000), cancellationToken).ConfigureAwait(false))
-            {
-                views.Add(new DeadLetterView(item.Id, store.Name, item.Account, item.Route, item.Target, item.Attempts,
-                    DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError));
-            }
+            page = await deadLetters.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return Results.Text($"cursor: {e.Message}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var views = page.Records.Select(r => new DeadLetterView(r.Item.Id, r.Store.Name, r.Item.Account, r.Item.Route, r.Item.Target, r.Item.Attempts,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.Item.CreatedAtMs), r.Item.LastError)).ToList();
+        if (page.NextCursor is { } next)
+        {
+            var request = context.Request;
+            var nextQuery = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
+            nextQuery["cursor"] = next;
+            context.Response.Headers["X-Next-Cursor"] = next;
+            context.Response.Headers.Link = $"<{request.PathBase}{request.Path}{Microsoft.AspNetCore.Http.QueryString.Create(nextQuery)}>; rel=\"next\"";
         }
 
         return Results.Ok(views);
@@ -42,7 +58,8 @@ internal static class AdminEndpoints
     {
         foreach (var store in outbox.Stores)
         {
-            if (await outbox.ReplayDeadLetterAsync(store, id, models.Current.Options.Outbox, cancellationToken).ConfigureAwait(false))
+            var item = await store.Guard.RunAsync(token => store.FindDeadLetterAsync(id, token), cancellationToken, Storage.StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            if (item is not null && await outbox.ReplayDeadLetterAsync(new OutboxRecord(store, item), models.Current.Options.Outbox, cancellationToken).ConfigureAwait(false))
             {
                 return Results.Ok(new { id, store = store.Name, replayed = true });
             }

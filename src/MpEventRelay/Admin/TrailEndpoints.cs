@@ -42,29 +42,23 @@ internal static class TrailEndpoints
         return Results.Ok(await store.FindAsync(query, cancellationToken).ConfigureAwait(false));
     }
 
-    private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken) =>
-        ReplayAsync(item => Dedup.DedupKey.Header(item.DedupKey) == id, dryRun == true, outbox, models, cancellationToken);
+    private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, DeadLetters deadLetters, RelayModelProvider models, CancellationToken cancellationToken) =>
+        ReplayAsync(new DeadLetterQuery { TrailId = id }, dryRun == true, outbox, deadLetters, models, cancellationToken);
 
-    private static Task<IResult> ReplaySinceAsync(string target, DateTimeOffset since, string? account, bool? dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken) =>
-        ReplayAsync(
-            item => string.Equals(item.Target, target, StringComparison.OrdinalIgnoreCase)
-                && (account is null || string.Equals(item.Account, account, StringComparison.OrdinalIgnoreCase))
-                && item.CreatedAtMs >= since.ToUnixTimeMilliseconds(),
-            dryRun == true, outbox, models, cancellationToken);
+    private static Task<IResult> ReplaySinceAsync(string target, DateTimeOffset since, string? account, bool? dryRun, DeliveryOutbox outbox, DeadLetters deadLetters, RelayModelProvider models, CancellationToken cancellationToken) =>
+        ReplayAsync(DeadLetterFilter.Query(models.Current, account, target, null, null, since, null), dryRun == true, outbox, deadLetters, models, cancellationToken);
 
-    // Failed deliveries are the dead letters (pending ones are still being retried). Each replayed goes back to the
-    // outbox, due now, with the same Idempotency-Key.
-    private static async Task<IResult> ReplayAsync(Func<OutboxItem, bool> matches, bool dryRun, DeliveryOutbox outbox, RelayModelProvider models, CancellationToken cancellationToken)
+    // Failed deliveries are the dead letters (pending ones are still being retried): every one that matches, however
+    // many. Each replayed goes back to the outbox, due now, with the same Idempotency-Key.
+    private static async Task<IResult> ReplayAsync(DeadLetterQuery query, bool dryRun, DeliveryOutbox outbox, DeadLetters deadLetters, RelayModelProvider models, CancellationToken cancellationToken)
     {
         var options = models.Current.Options.Outbox;
         var replayed = new List<ReplayView>();
-        foreach (var store in outbox.Stores)
+        foreach (var record in await deadLetters.AllAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var item in (await store.ListDeadLettersAsync(1000, cancellationToken).ConfigureAwait(false)).Where(matches))
-            {
-                var done = !dryRun && await outbox.ReplayDeadLetterAsync(store, item.Id, options, cancellationToken).ConfigureAwait(false);
-                replayed.Add(new ReplayView(item.Id, Dedup.DedupKey.Header(item.DedupKey), store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
-            }
+            var item = record.Item;
+            var done = !dryRun && await outbox.ReplayDeadLetterAsync(record, options, cancellationToken).ConfigureAwait(false);
+            replayed.Add(new ReplayView(item.Id, Dedup.DedupKey.Header(item.DedupKey), record.Store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
         }
 
         return Results.Ok(new { dryRun, count = replayed.Count, deliveries = replayed });

@@ -20,4 +20,20 @@ public sealed record OutboxOptions
     /// counted), so a dead target cannot fill the disk; WeChat retries it later. Default 100 000.
     /// </summary>
     public int MaxPendingPerTarget { get; init; } = 100_000;
+
+    /// <summary>
+    /// How long a delivery being worked on is reserved for the replica working on it. The lease is renewed every
+    /// third of it while the delivery runs, so a live replica keeps its work however slow the target, and a replica
+    /// that dies (even <c>kill -9</c>) hands its work to the others within Lease + PollInterval. Default 10 s.
+    /// </summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Retries in flight at once per account and target (a lane). A hung or slow target fills only its own lane;
+    /// the others' due retries go on. Default 8.
+    /// </summary>
+    public int ConcurrencyPerTarget { get; init; } = 8;
+
+    /// <summary>Dead letters kept per account and target; past it the oldest is dropped (and counted). Default 10 000.</summary>
+    public int MaxDeadPerTarget { get; init; } = 10_000;
 }

@@ -1,26 +1,34 @@
+using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.Delivery;
 
 /// <summary>
-/// Delivers what is due in every outbox store, until it succeeds or expires into a dead letter. Items are leased
-/// while in flight, so a crash (even <c>kill -9</c>) only delays them. Calm by design: it sleeps until the next poll
-/// when nothing is due or when a whole batch failed (a dead target must not make it spin), and one poisoned item
-/// costs that item only.
+/// Delivers what is due in every outbox store, lane by lane (one per account and target), until it succeeds or
+/// expires into a dead letter. Each cycle it claims from every lane no more than the lane's free slots
+/// (<c>Outbox:ConcurrencyPerTarget</c>) and starts those deliveries without waiting for them: a hung target fills
+/// its own lane and the others' due retries start within a poll interval. Claimed items are leased and the lease is
+/// renewed while they run, so a crash (even <c>kill -9</c>) only delays them by a lease. Calm by design: it sleeps
+/// until the next poll unless a lane that was full delivers one (a dead target's failures never wake it), and one
+/// poisoned item costs that item only.
 /// </summary>
 internal sealed partial class OutboxWorker(
     DeliveryOutbox outbox,
     Settlement settlement,
+    OutboxLeases leases,
+    FallbackMover mover,
+    BackgroundDeliveries background,
     RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
-    private const int BatchSize = 64;
+    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private long _cycles;
 
     /// <summary>How many times the worker has looked for due items: a calm worker adds about one per poll interval.</summary>
@@ -31,78 +39,132 @@ internal sealed partial class OutboxWorker(
         while (!stoppingToken.IsCancellationRequested)
         {
             Interlocked.Increment(ref _cycles);
-            var more = false;
-            foreach (var store in outbox.Stores)
+            try
             {
-                try
-                {
-                    more |= await DrainOnceAsync(store, models.Current, stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogCycleFailed(store.Name, e); // never fatal to the host
-                }
+                await RunCycleAsync(models.Current, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogCycleFailed(e); // never fatal to the host
             }
 
-            await ObserveAsync(stoppingToken).ConfigureAwait(false);
-            if (!more)
+            try
             {
-                try
-                {
-                    await outbox.WaitAsync(models.Current.Options.Outbox.PollInterval, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await outbox.WaitAsync(models.Current.Options.Outbox.PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
 
-    // True when a full batch went through and more may be due now.
-    private async Task<bool> DrainOnceAsync(IOutboxStore store, RelayModel model, CancellationToken stoppingToken)
+    private async Task RunCycleAsync(RelayModel model, CancellationToken stoppingToken)
     {
-        var options = model.Options;
+        var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
+        var complete = true;
+        foreach (var store in outbox.Stores)
+        {
+            IReadOnlyDictionary<string, long> lanes;
+            try
+            {
+                outbox.ObserveStats(store, await store.Guard.RunAsync(store.StatsAsync, stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false));
+                lanes = await store.Guard.RunAsync(store.PendingByTargetAsync, stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogStoreUnavailable(store.Name, e.Message);
+                complete = false;
+                continue;
+            }
+
+            foreach (var (lane, count) in lanes)
+            {
+                byTarget[lane] = byTarget.GetValueOrDefault(lane) + count;
+                if (count > 0)
+                {
+                    await ClaimAsync(store, lane, model, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        if (complete)
+        {
+            outbox.ObservePending(byTarget); // else keep the previous counts rather than under-count
+            metrics.LanesObserved(byTarget);
+        }
+
+        await mover.MoveAsync(model.Options.Outbox, stoppingToken).ConfigureAwait(false);
+    }
+
+    // Claims what the lane has room for and starts it; the lane's slots free up as each delivery ends.
+    private async Task ClaimAsync(IOutboxStore store, string lane, RelayModel model, CancellationToken stoppingToken)
+    {
+        var options = model.Options.Outbox;
+        var free = options.ConcurrencyPerTarget - _inFlight.GetValueOrDefault(lane);
+        if (free <= 0)
+        {
+            return;
+        }
+
         var now = time.GetUtcNow();
-        var lease = now + options.DeliveryTimeout + TimeSpan.FromSeconds(5);
         IReadOnlyList<OutboxItem> due;
         try
         {
-            due = await store.Guard.RunAsync(token => store.ClaimDueAsync(now.ToUnixTimeMilliseconds(), lease.ToUnixTimeMilliseconds(), BatchSize, token), stoppingToken, Storage.StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            due = await store.Guard.RunAsync(token => store.ClaimDueAsync(lane, now.ToUnixTimeMilliseconds(), (now + options.Lease).ToUnixTimeMilliseconds(), free, token), stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
         }
-        catch (Storage.StoreUnavailableException e)
+        catch (StoreUnavailableException e)
         {
-            LogClaimFailed(store.Name, e.Message);
-            return false;
+            LogStoreUnavailable(store.Name, e.Message);
+            return;
         }
 
-        var results = await Task.WhenAll(due.Select(item => DeliverAsync(new OutboxRecord(store, item), model))).ConfigureAwait(false);
-        return due.Count == BatchSize && results.Any(delivered => delivered);
+        var full = due.Count == free;
+        foreach (var item in due)
+        {
+            if (leases.IsHeld(store, item.Id))
+            {
+                continue; // its lease lapsed while this replica still delivers it: that delivery settles it
+            }
+
+            metrics.LaneInFlight(lane, _inFlight.AddOrUpdate(lane, 1, (_, n) => n + 1));
+            background.Track(DeliverAsync(new OutboxRecord(store, item), model, lane, full));
+        }
     }
 
-    private async Task<bool> DeliverAsync(OutboxRecord record, RelayModel model)
+    private async Task DeliverAsync(OutboxRecord record, RelayModel model, string lane, bool laneWasFull)
     {
+        await Task.Yield(); // the worker's cycle goes on to the next lane at once
         var item = record.Item;
+        var delivered = false;
         try
         {
             if (!model.AccountsByName.TryGetValue(item.Account, out var account) || !account.Targets.TryGetValue(item.Target, out var target))
             {
                 await settlement.SettleAsync(record, DeliveryResult.Failed("the account or target is no longer configured"), model.Options).ConfigureAwait(false);
-                return false;
             }
-
-            if (Open(account, item) is not { } push)
+            else if (Open(account, item) is not { } push)
             {
                 await settlement.SettleAsync(record, DeliveryResult.Failed("the stored message cannot be opened with the account's keys"), model.Options).ConfigureAwait(false);
-                return false;
             }
-
-            return (await settlement.SendAndSettleAsync(record, target, push, model.Options, fromOutbox: true).ConfigureAwait(false)).Delivered;
+            else
+            {
+                delivered = (await settlement.SendAndSettleAsync(record, target, push, model.Options, fromOutbox: true).ConfigureAwait(false)).Delivered;
+            }
         }
         catch (Exception e)
         {
             LogItemFailed(item.Id, e); // this item only; its lease brings it back
-            return false;
+        }
+        finally
+        {
+            metrics.LaneInFlight(lane, _inFlight.AddOrUpdate(lane, 0, (_, n) => n - 1));
+            if (laneWasFull && delivered)
+            {
+                // The lane may hold more due items than it had room for. Only after a success: a dead target's
+                // failures must not make the worker spin; its lane waits for the next poll.
+                outbox.Wake();
+            }
         }
     }
 
@@ -119,34 +181,11 @@ internal sealed partial class OutboxWorker(
         }
     }
 
-    private async Task ObserveAsync(CancellationToken stoppingToken)
-    {
-        var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var store in outbox.Stores)
-        {
-            try
-            {
-                metrics.OutboxObserved(store.Name, await store.Guard.RunAsync(store.StatsAsync, stoppingToken, Storage.StoreGuard.BackgroundBudget).ConfigureAwait(false));
-                foreach (var (key, count) in await store.Guard.RunAsync(store.PendingByTargetAsync, stoppingToken, Storage.StoreGuard.BackgroundBudget).ConfigureAwait(false))
-                {
-                    byTarget[key] = byTarget.GetValueOrDefault(key) + count;
-                }
-            }
-            catch (Storage.StoreUnavailableException e)
-            {
-                LogClaimFailed(store.Name, e.Message);
-                return; // keep the previous counts rather than under-count
-            }
-        }
-
-        outbox.ObservePending(byTarget);
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox store {Store} unavailable to the worker: {Reason}")]
-    private partial void LogClaimFailed(string store, string reason);
+    private partial void LogStoreUnavailable(string store, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox worker cycle on {Store} failed; the worker carries on")]
-    private partial void LogCycleFailed(string store, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox worker cycle failed; the worker carries on")]
+    private partial void LogCycleFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox item {Id} failed unexpectedly; it is retried after its lease")]
     private partial void LogItemFailed(string id, Exception exception);

@@ -71,7 +71,7 @@ internal sealed partial class PushRelay(
     {
         var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
-        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key.Value, SafetyDelay(options), options)).ToList();
+        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key.Value, InFlightLease(options), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         if (records is not null)
         {
@@ -145,7 +145,7 @@ internal sealed partial class PushRelay(
 
         var items = unsettled.Select(r => r.Result.IsCompleted
             ? outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
-            : outbox.NewItem(account, route!, r.Target, push, key.Value, SafetyDelay(options), options)).ToList();
+            : outbox.NewItem(account, route!, r.Target, push, key.Value, InFlightLease(options), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         for (var i = 0; i < unsettled.Count; i++)
         {
@@ -156,7 +156,7 @@ internal sealed partial class PushRelay(
             }
             else if (records is not null)
             {
-                background.Track(SettleWhenDoneAsync(records[i], replier, options));
+                background.Track(settlement.SettleWhenDoneAsync(records[i], replier.Result, options));
             }
         }
 
@@ -170,9 +170,6 @@ internal sealed partial class PushRelay(
         return $"{names} not delivered in time and {refusal}";
     }
 
-    private async Task SettleWhenDoneAsync(OutboxRecord record, Replier replier, Configuration.RelayOptions options) =>
-        await settlement.SettleAsync(record, await replier.Result.ConfigureAwait(false), options).ConfigureAwait(false);
-
     private static async Task<RelayAnswer?> AsLateReplyAsync(Task<RelayAnswer?> choice) =>
         await choice.ConfigureAwait(false) is { } reply ? reply with { LateReply = true } : null;
 
@@ -182,8 +179,9 @@ internal sealed partial class PushRelay(
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
-    // A record made for a delivery still in flight becomes due only after that delivery has surely ended.
-    private static TimeSpan SafetyDelay(Configuration.RelayOptions options) => options.DeliveryTimeout + TimeSpan.FromSeconds(5);
+    // A record made for a delivery still in flight is leased to this replica: renewed while the delivery runs
+    // (Settlement holds it), it becomes due elsewhere only if this replica dies.
+    private static TimeSpan InFlightLease(Configuration.RelayOptions options) => options.Outbox.Lease;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account}: no route matches MsgType={MsgType} Event={Event}; acknowledged with success")]
     private partial void LogNoRoute(string account, string msgType, string? @event);

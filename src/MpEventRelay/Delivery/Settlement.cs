@@ -8,17 +8,35 @@ namespace MpEventRelay.Delivery;
 /// <summary>
 /// "Send, then settle the record": the one way a recorded delivery ends, for copies sent at once, for a replier that
 /// finished after WeChat's deadline, and for the outbox worker. Delivered: the record is completed. Failed: it is
-/// rescheduled with backoff, or past its expiry made a dead letter with the reason.
+/// rescheduled with backoff, or past its expiry made a dead letter with the reason. While the delivery runs, the
+/// record's lease is held (<see cref="OutboxLeases"/>), so no other replica takes it over while this one is alive.
 /// </summary>
-internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, Trail.TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
+internal sealed partial class Settlement(TargetSender sender, DeliveryOutbox outbox, OutboxLeases leases, Trail.TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
 {
     /// <param name="fromOutbox">True for the outbox worker's retries (the trail says so).</param>
     public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)
     {
-        using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-        var result = await sender.SendAsync(target, push, new Dedup.PushKey(record.Item.DedupKey), options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
+        DeliveryResult result;
+        using (leases.Take(record))
+        {
+            using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
+            result = await sender.SendAsync(target, push, new Dedup.PushKey(record.Item.DedupKey), options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
+        }
+
         await SettleAsync(record, result, options).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Settles the record of a delivery already running, holding its lease until it ends.</summary>
+    public async Task SettleWhenDoneAsync(OutboxRecord record, Task<DeliveryResult> delivery, RelayOptions options)
+    {
+        DeliveryResult result;
+        using (leases.Take(record))
+        {
+            result = await delivery.ConfigureAwait(false);
+        }
+
+        await SettleAsync(record, result, options).ConfigureAwait(false);
     }
 
     public async Task SettleAsync(OutboxRecord record, DeliveryResult result, RelayOptions options)

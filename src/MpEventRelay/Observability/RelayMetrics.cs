@@ -32,6 +32,12 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _tokenRefreshes;
     private readonly Counter<long> _typing;
     private readonly Counter<long> _trailDropped;
+    private readonly Counter<long> _outboxFallback;
+    private readonly Counter<long> _deadDropped;
+    private readonly Counter<long> _outboxMoved;
+    private readonly ConcurrentDictionary<string, long> _lanePending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _laneInFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _redisDurability = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
     private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
     private readonly TimeProvider _time;
@@ -56,6 +62,12 @@ internal sealed class RelayMetrics : IDisposable
         _tokenRefreshes = _meter.CreateCounter<long>("mprelay.token.refreshes", description: "Access-token fetches (stable_token), by AppId and WeChat's error code (0: success).");
         _typing = _meter.CreateCounter<long>("mprelay.typing", description: "Typing indicators sent, by WeChat's error code (0: success).");
         _trailDropped = _meter.CreateCounter<long>("mprelay.trail.dropped", description: "Trail events not stored (the writer fell behind or its store failed); deliveries are not affected.");
+        _outboxFallback = _meter.CreateCounter<long>("mprelay.outbox.fallback", description: "Deliveries recorded in the fall-back store (SQLite) because the preferred one (Redis) refused them, by store.");
+        _outboxMoved = _meter.CreateCounter<long>("mprelay.outbox.moved", description: "Deliveries moved from the fall-back store back to the preferred one once it answered again.");
+        _deadDropped = _meter.CreateCounter<long>("mprelay.outbox.dead.dropped", description: "Oldest dead letters dropped because a target held Outbox:MaxDeadPerTarget, by target.");
+        _meter.CreateObservableGauge("mprelay.outbox.lane.pending", () => _lanePending.Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("lane", l.Key))), description: "Pending deliveries per lane (account/target), every store together.");
+        _meter.CreateObservableGauge("mprelay.outbox.lane.inflight", () => _laneInFlight.Select(l => new Measurement<int>(l.Value, new KeyValuePair<string, object?>("lane", l.Key))), description: "Retries this replica has in flight per lane (at most Outbox:ConcurrencyPerTarget).");
+        _meter.CreateObservableGauge("mprelay.redis.durability", () => _redisDurability.Select(r => new Measurement<int>(r.Value, new KeyValuePair<string, object?>("server", r.Key))), description: "Per Redis primary: 0 a restart loses pending deliveries (no AOF), 1 up to about a second (appendfsync everysec), 2 none (appendfsync always), -1 unknown.");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
         _meter.CreateObservableGauge("mprelay.outbox.dead", () => _outbox.Select(s => new Measurement<long>(s.Value.Dead, new KeyValuePair<string, object?>("store", s.Key))), description: "Dead letters.");
         _meter.CreateObservableGauge("mprelay.outbox.oldest.age", () => OldestAges(), "s", "Age of the oldest pending delivery.");
@@ -91,6 +103,31 @@ internal sealed class RelayMetrics : IDisposable
     public void OutboxRefused(string target) => _outboxRefused.Add(1, new KeyValuePair<string, object?>("target", target));
 
     public void OutboxUnavailable() => _outboxUnavailable.Add(1);
+
+    public void OutboxFallback(string store, int count) => _outboxFallback.Add(count, new KeyValuePair<string, object?>("store", store));
+
+    public void OutboxMoved(int count) => _outboxMoved.Add(count);
+
+    public void DeadLettersDropped(string target, int count) => _deadDropped.Add(count, new KeyValuePair<string, object?>("target", target));
+
+    /// <summary>The pending count of every lane, replacing the last observation.</summary>
+    public void LanesObserved(IReadOnlyDictionary<string, long> pendingByLane)
+    {
+        foreach (var lane in _lanePending.Keys.Except(pendingByLane.Keys))
+        {
+            _lanePending[lane] = 0;
+        }
+
+        foreach (var (lane, pending) in pendingByLane)
+        {
+            _lanePending[lane] = pending;
+        }
+    }
+
+    public void LaneInFlight(string lane, int inFlight) => _laneInFlight[lane] = inFlight;
+
+    /// <summary>0 none, 1 about a second, 2 every write (see the gauge), -1 unknown.</summary>
+    public void RedisDurability(string server, int level) => _redisDurability[server] = level;
 
     public void BodyReadsRefused() => _bodyReadsRefused.Add(1);
 

@@ -17,6 +17,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ConcurrentDictionary<string, long> _observedPending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _addedSinceObserved = new(StringComparer.Ordinal);
+    private long _lastFallbackAtMs = long.MinValue;
 
     /// <summary>Every store, preferred first: the worker drains them all.</summary>
     public IReadOnlyList<IOutboxStore> Stores => _stores;
@@ -26,6 +27,27 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
 
     /// <summary>True when every store's recent writes succeeded (readiness).</summary>
     public bool AllStoresHealthy => _stores.All(s => s.Guard.IsHealthy);
+
+    /// <summary>The store that takes records when the preferred one cannot (SQLite beside Redis); null with one store.</summary>
+    public IOutboxStore? Fallback => _stores.Length > 1 ? _stores[^1] : null;
+
+    /// <summary>When a record last went to <see cref="Fallback"/> (unix ms), and why the preferred store refused it.</summary>
+    public (long AtMs, string? Reason) LastFallback => (Interlocked.Read(ref _lastFallbackAtMs), _lastFallbackReason);
+
+    private string? _lastFallbackReason;
+
+    /// <summary>Pending records in <see cref="Fallback"/> when the worker last looked.</summary>
+    public long FallbackPending { get; private set; }
+
+    /// <summary>For the worker: what a store holds.</summary>
+    public void ObserveStats(IOutboxStore store, OutboxStats stats)
+    {
+        metrics.OutboxObserved(store.Name, stats);
+        if (store == Fallback)
+        {
+            FallbackPending = stats.Pending;
+        }
+    }
 
     /// <summary>Starts one cheap call through each store's guard, so the first push does not pay for a cold path.</summary>
     public void WarmUp()
@@ -37,14 +59,15 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
     }
 
     /// <summary>
-    /// Puts dead letter <paramref name="id"/> of <paramref name="store"/> back in the outbox, due now, with a fresh
+    /// Puts <paramref name="deadLetter"/> back in the outbox, due now, with a fresh
     /// expiry and its Idempotency-Key, and wakes the worker. False when the store holds no such dead letter. The one
     /// way a replay happens, for the dead-letter endpoint and the trail's.
     /// </summary>
-    public async Task<bool> ReplayDeadLetterAsync(IOutboxStore store, string id, OutboxOptions options, CancellationToken cancellationToken)
+    public async Task<bool> ReplayDeadLetterAsync(OutboxRecord deadLetter, OutboxOptions options, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!await store.ReplayAsync(id, now.ToUnixTimeMilliseconds(), (now + options.Expiry).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        var store = deadLetter.Store;
+        if (!await store.Guard.RunAsync(token => store.ReplayAsync(deadLetter.Item, now.ToUnixTimeMilliseconds(), (now + options.Expiry).ToUnixTimeMilliseconds(), token), cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false))
         {
             return false;
         }
@@ -90,6 +113,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
             }
         }
 
+        string? refusedBecause = null;
         foreach (var store in _stores)
         {
             try
@@ -100,10 +124,19 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
                     _addedSinceObserved.AddOrUpdate(item.TargetKey, 1, (_, n) => n + 1);
                 }
 
+                if (refusedBecause is not null)
+                {
+                    // Readiness says so, and the worker moves these to the preferred store once it answers again.
+                    _lastFallbackReason = refusedBecause;
+                    Interlocked.Exchange(ref _lastFallbackAtMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+                    metrics.OutboxFallback(store.Name, items.Count);
+                }
+
                 return (items.Select(item => new OutboxRecord(store, item)).ToList(), null);
             }
             catch (StoreUnavailableException e)
             {
+                refusedBecause = $"{store.Name}: {e.Message}";
                 LogStoreFailed(store.Name, "record", e.Message);
             }
         }
@@ -136,9 +169,14 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         {
             if (now.ToUnixTimeMilliseconds() >= item.ExpiresAtMs)
             {
-                await record.Store.Guard.RunAsync(token => record.Store.DeadLetterAsync(item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+                var dropped = await record.Store.Guard.RunAsync(token => record.Store.DeadLetterAsync(item, options.MaxDeadPerTarget, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
                 _addedSinceObserved.AddOrUpdate(item.TargetKey, -1, (_, n) => n - 1);
                 LogDeadLettered(item.Account, item.Route, item.Target, item.Id, item.Attempts, error);
+                if (dropped > 0)
+                {
+                    metrics.DeadLettersDropped(item.Target, dropped);
+                    LogDeadDropped(item.Account, item.Target, dropped, options.MaxDeadPerTarget);
+                }
                 return true;
             }
 
@@ -197,6 +235,9 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: target {Target} of account {Account} has {Limit} deliveries pending; new pushes that need it are refused (503) until it drains")]
     private partial void LogFull(string account, string target, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: target {Target} of account {Account} holds {Limit} dead letters; the {Dropped} oldest were dropped")]
+    private partial void LogDeadDropped(string account, string target, int dropped, int limit);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: delivery to {Target} (account {Account}, route {Route}) expired after {Attempts} attempt(s) and is dead letter {Id}: {Failure}")]
     private partial void LogDeadLettered(string account, string route, string target, string id, int attempts, string failure);

@@ -29,4 +29,11 @@ internal sealed record OutboxItem
     public string TargetKey => Key(Account, Target);
 
     public static string Key(string account, string target) => account + "/" + target;
+
+    /// <summary>The account and target of a <see cref="Key"/> (split at the first slash).</summary>
+    public static (string Account, string Target) SplitKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (key, "") : (key[..slash], key[(slash + 1)..]);
+    }
 }

@@ -5,11 +5,13 @@ using StackExchange.Redis;
 namespace MpEventRelay.Outbox;
 
 /// <summary>
-/// The outbox shared by replicas: items in a hash, pending ids in a sorted set scored by their next attempt, dead ids
-/// in another, pending counts per target in a third hash (for the per-target limit). A claim moves due ids' scores to
-/// the lease's end in one Lua script, so two replicas never take the same item and a replica that dies mid-delivery
-/// only delays it until the lease ends. StackExchange.Redis takes no tokens: each call stops being awaited when the
-/// caller's token fires.
+/// The outbox shared by replicas, one lane per account and target. A lane is three keys with one hash tag
+/// (<c>outbox:{lane}:due</c>, <c>:items</c>, <c>:dead</c>), so every script and transaction touches one slot and
+/// works on Redis Cluster, while different targets spread over the cluster's slots. A set (<c>outbox:lanes</c>)
+/// names the lanes ever written, written in the same pipeline as the lane itself. The due set is scored by the next
+/// attempt; a claim moves due ids' scores to the lease's end in one script, so two replicas never take the same
+/// item and one that dies mid-delivery only delays it until the lease ends. Dead letters are scored by creation.
+/// StackExchange.Redis takes no tokens: each call stops being awaited when the caller's token fires.
 /// </summary>
 internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
 {
@@ -23,24 +25,29 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
         return items
         """;
 
-    // Leaves the pending set once (complete or dead-letter), so the per-target count drops once.
+    // Complete (ARGV[2] empty) or dead-letter; a dead lane beyond ARGV[4] loses its oldest. Returns how many were dropped.
     private const string LeaveScript = """
-        if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-            redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
-        end
-        if ARGV[3] == '' then
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        if ARGV[2] == '' then
             redis.call('HDEL', KEYS[2], ARGV[1])
-        else
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-            redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+            return 0
         end
-        return 1
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+        local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[4])
+        if excess <= 0 then
+            return 0
+        end
+        local oldest = redis.call('ZPOPMIN', KEYS[3], excess)
+        for i = 1, #oldest, 2 do
+            redis.call('HDEL', KEYS[2], oldest[i])
+        end
+        return excess
         """;
 
-    private readonly RedisKey _due = redis.Key("outbox:due");
-    private readonly RedisKey _dead = redis.Key("outbox:dead");
-    private readonly RedisKey _items = redis.Key("outbox:items");
-    private readonly RedisKey _counts = redis.Key("outbox:pending-by-target");
+    private const int ScanChunk = 500;
+
+    private readonly RedisKey _lanes = redis.Key("outbox:lanes");
 
     public string Name => "redis";
 
@@ -48,20 +55,48 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
 
     public async Task AddAsync(IReadOnlyList<OutboxItem> items, CancellationToken cancellationToken)
     {
-        var transaction = redis.Database.CreateTransaction();
-        foreach (var item in items)
+        var database = redis.Database;
+        var lanes = items.GroupBy(i => i.TargetKey).ToList();
+        var writes = new List<Task<bool>>(lanes.Count);
+        var named = database.SetAddAsync(_lanes, lanes.Select(l => (RedisValue)l.Key).ToArray());
+        foreach (var lane in lanes)
         {
-            _ = transaction.HashSetAsync(_items, item.Id, Serialize(item));
-            _ = transaction.SortedSetAddAsync(_due, item.Id, item.NextAttemptAtMs);
-            _ = transaction.HashIncrementAsync(_counts, item.TargetKey);
+            var keys = new LaneKeys(redis, lane.Key);
+            var transaction = database.CreateTransaction();
+            foreach (var item in lane)
+            {
+                _ = transaction.HashSetAsync(keys.Items, item.Id, Serialize(item));
+                _ = transaction.SortedSetAddAsync(keys.Due, item.Id, item.NextAttemptAtMs);
+            }
+
+            writes.Add(transaction.ExecuteAsync());
         }
 
-        await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(writes.Append<Task>(named)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A lane is one transaction, but lanes are different slots: several cannot commit together on a cluster.
+            // When one fails, the others are taken back (queued behind them on the same connection), so the caller's
+            // fall-back holds the only copy; one that survives is a second copy with the same Idempotency-Key.
+            foreach (var lane in lanes)
+            {
+                var keys = new LaneKeys(redis, lane.Key);
+                var ids = lane.Select(i => (RedisValue)i.Id).ToArray();
+                _ = database.SortedSetRemoveAsync(keys.Due, ids, CommandFlags.FireAndForget);
+                _ = database.HashDeleteAsync(keys.Items, ids, CommandFlags.FireAndForget);
+            }
+
+            throw;
+        }
     }
 
-    public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string lane, long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken)
     {
-        var result = await redis.Database.ScriptEvaluateAsync(ClaimScript, [_due, _items], [nowMs, leaseUntilMs, max]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new LaneKeys(redis, lane);
+        var result = await redis.Database.ScriptEvaluateAsync(ClaimScript, [keys.Due, keys.Items], [nowMs, leaseUntilMs, max]).WaitAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<OutboxItem>();
         foreach (var value in (RedisValue[])result!)
         {
@@ -74,66 +109,138 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
         return items;
     }
 
+    public Task RenewLeasesAsync(IReadOnlyList<OutboxItem> items, long leaseUntilMs, CancellationToken cancellationToken)
+    {
+        // XX: only ids still pending; GT: never earlier than a reschedule already set.
+        var renewals = items.GroupBy(i => i.TargetKey).Select(lane => redis.Database.SortedSetAddAsync(
+            new LaneKeys(redis, lane.Key).Due,
+            lane.Select(i => new SortedSetEntry(i.Id, leaseUntilMs)).ToArray(),
+            SortedSetWhen.Exists | SortedSetWhen.GreaterThan));
+        return Task.WhenAll(renewals).WaitAsync(cancellationToken);
+    }
+
     public async Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken)
     {
+        var keys = new LaneKeys(redis, item.TargetKey);
         var transaction = redis.Database.CreateTransaction();
-        transaction.AddCondition(Condition.SortedSetContains(_due, item.Id));
-        _ = transaction.HashSetAsync(_items, item.Id, Serialize(item));
-        _ = transaction.SortedSetAddAsync(_due, item.Id, item.NextAttemptAtMs);
+        transaction.AddCondition(Condition.SortedSetContains(keys.Due, item.Id));
+        _ = transaction.HashSetAsync(keys.Items, item.Id, Serialize(item));
+        _ = transaction.SortedSetAddAsync(keys.Due, item.Id, item.NextAttemptAtMs);
         await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task CompleteAsync(OutboxItem item, CancellationToken cancellationToken) =>
-        redis.Database.ScriptEvaluateAsync(LeaveScript, [_due, _items, _counts, _dead], [item.Id, item.TargetKey, "", 0]).WaitAsync(cancellationToken);
-
-    public Task DeadLetterAsync(OutboxItem item, CancellationToken cancellationToken) =>
-        redis.Database.ScriptEvaluateAsync(LeaveScript, [_due, _items, _counts, _dead], [item.Id, item.TargetKey, Serialize(item), item.CreatedAtMs]).WaitAsync(cancellationToken);
-
-    public async Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(int max, CancellationToken cancellationToken)
+    public Task CompleteAsync(OutboxItem item, CancellationToken cancellationToken)
     {
-        var ids = await redis.Database.SortedSetRangeByRankAsync(_dead, 0, max - 1).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (ids.Length == 0)
-        {
-            return [];
-        }
-
-        var values = await redis.Database.HashGetAsync(_items, ids).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return values.Where(v => !v.IsNull).Select(v => Deserialize(v)).OfType<OutboxItem>().ToList();
+        var keys = new LaneKeys(redis, item.TargetKey);
+        return redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead], [item.Id, "", 0, 0]).WaitAsync(cancellationToken);
     }
 
-    public async Task<bool> ReplayAsync(string id, long nowMs, long expiresAtMs, CancellationToken cancellationToken)
+    public async Task<int> DeadLetterAsync(OutboxItem item, int maxDeadPerLane, CancellationToken cancellationToken)
     {
-        var value = await redis.Database.HashGetAsync(_items, id).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (value.IsNull || Deserialize(value) is not { } item || await redis.Database.SortedSetScoreAsync(_dead, id).WaitAsync(cancellationToken).ConfigureAwait(false) is null)
+        var keys = new LaneKeys(redis, item.TargetKey);
+        var dropped = await redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead], [item.Id, Serialize(item), item.CreatedAtMs, maxDeadPerLane]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (int)dropped;
+    }
+
+    public async Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(DeadLetterRange range, int max, CancellationToken cancellationToken)
+    {
+        var found = new List<OutboxItem>();
+        foreach (var lane in await LanesAsync(cancellationToken).ConfigureAwait(false))
         {
-            return false;
+            var (account, target) = OutboxItem.SplitKey(lane);
+            if (range.Matches(account, target))
+            {
+                found.AddRange(await DeadLettersOfLaneAsync(new LaneKeys(redis, lane), range, max, cancellationToken).ConfigureAwait(false));
+            }
         }
 
-        var revived = item with { Attempts = 0, NextAttemptAtMs = nowMs, ExpiresAtMs = expiresAtMs, LastError = null };
+        return found.OrderBy(i => i.CreatedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal).Take(max).ToList();
+    }
+
+    public async Task<OutboxItem?> FindDeadLetterAsync(string id, CancellationToken cancellationToken)
+    {
+        foreach (var lane in await LanesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var keys = new LaneKeys(redis, lane);
+            if (await redis.Database.SortedSetScoreAsync(keys.Dead, id).WaitAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                var value = await redis.Database.HashGetAsync(keys.Items, id).WaitAsync(cancellationToken).ConfigureAwait(false);
+                return value.IsNull ? null : Deserialize(value);
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<bool> ReplayAsync(OutboxItem deadLetter, long nowMs, long expiresAtMs, CancellationToken cancellationToken)
+    {
+        var keys = new LaneKeys(redis, deadLetter.TargetKey);
+        var revived = deadLetter with { Attempts = 0, NextAttemptAtMs = nowMs, ExpiresAtMs = expiresAtMs, LastError = null };
         var transaction = redis.Database.CreateTransaction();
-        transaction.AddCondition(Condition.SortedSetContains(_dead, id));
-        _ = transaction.SortedSetRemoveAsync(_dead, id);
-        _ = transaction.HashSetAsync(_items, id, Serialize(revived));
-        _ = transaction.SortedSetAddAsync(_due, id, nowMs);
-        _ = transaction.HashIncrementAsync(_counts, item.TargetKey);
+        transaction.AddCondition(Condition.SortedSetContains(keys.Dead, deadLetter.Id));
+        _ = transaction.SortedSetRemoveAsync(keys.Dead, deadLetter.Id);
+        _ = transaction.HashSetAsync(keys.Items, deadLetter.Id, Serialize(revived));
+        _ = transaction.SortedSetAddAsync(keys.Due, deadLetter.Id, nowMs);
         return await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OutboxStats> StatsAsync(CancellationToken cancellationToken)
     {
-        var pending = redis.Database.SortedSetLengthAsync(_due);
-        var dead = redis.Database.SortedSetLengthAsync(_dead);
-        await Task.WhenAll(pending, dead).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new OutboxStats(pending.Result, null, dead.Result);
+        var lanes = await LanesAsync(cancellationToken).ConfigureAwait(false);
+        var pending = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Due)).ToList();
+        var dead = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Dead)).ToList();
+        await Task.WhenAll(pending.Concat(dead)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new OutboxStats(pending.Sum(t => t.Result), null, dead.Sum(t => t.Result));
     }
 
     public async Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken)
     {
-        var entries = await redis.Database.HashGetAllAsync(_counts).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return entries.ToDictionary(e => e.Name.ToString(), e => (long)e.Value, StringComparer.Ordinal);
+        var lanes = await LanesAsync(cancellationToken).ConfigureAwait(false);
+        var counts = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Due)).ToList();
+        await Task.WhenAll(counts).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return lanes.Select((lane, i) => (lane, counts[i].Result)).ToDictionary(p => p.lane, p => p.Result, StringComparer.Ordinal);
     }
+
+    private async Task<IReadOnlyList<OutboxItem>> DeadLettersOfLaneAsync(LaneKeys keys, DeadLetterRange range, int max, CancellationToken cancellationToken)
+    {
+        // Scores are creation times; equal scores are ordered by id, as the cursor is.
+        var from = Math.Max(range.SinceMs, range.AfterCreatedAtMs ?? long.MinValue);
+        var ids = new List<RedisValue>();
+        for (var skip = 0L; ids.Count < max; skip += ScanChunk)
+        {
+            var entries = await redis.Database.SortedSetRangeByScoreWithScoresAsync(keys.Dead, from, range.UntilMs, Exclude.None, Order.Ascending, skip, ScanChunk).WaitAsync(cancellationToken).ConfigureAwait(false);
+            ids.AddRange(entries.Where(e => range.IsAfterCursor((long)e.Score, e.Element.ToString())).Select(e => e.Element));
+            if (entries.Length < ScanChunk)
+            {
+                break;
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var values = await redis.Database.HashGetAsync(keys.Items, ids.Take(max).ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return values.Where(v => !v.IsNull).Select(v => Deserialize(v)).OfType<OutboxItem>().ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> LanesAsync(CancellationToken cancellationToken) =>
+        (await redis.Database.SetMembersAsync(_lanes).WaitAsync(cancellationToken).ConfigureAwait(false)).Select(v => v.ToString()).Order(StringComparer.Ordinal).ToList();
 
     private static string Serialize(OutboxItem item) => JsonSerializer.Serialize(item);
 
     private static OutboxItem? Deserialize(RedisValue value) => JsonSerializer.Deserialize<OutboxItem>(value.ToString());
+
+    /// <summary>A lane's keys: one hash tag (the escaped lane, so no brace of a name can move it), hence one slot.</summary>
+    private readonly struct LaneKeys(RedisConnection redis, string lane)
+    {
+        private readonly string _tag = "outbox:{" + Uri.EscapeDataString(lane) + "}:";
+
+        public RedisKey Due => redis.Key(_tag + "due");
+
+        public RedisKey Items => redis.Key(_tag + "items");
+
+        public RedisKey Dead => redis.Key(_tag + "dead");
+    }
 }

@@ -50,19 +50,52 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             return true;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken) =>
+    // Read, then lease by id, in one transaction (the file has one writer: nothing can claim in between).
+    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string lane, long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<OutboxItem>>(connection =>
         {
+            var (account, target) = OutboxItem.SplitKey(lane);
+            using var transaction = connection.BeginTransaction();
+            using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 0 AND account = $account AND target = $target AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max";
+            select.Parameters.AddWithValue("$account", account);
+            select.Parameters.AddWithValue("$target", target);
+            select.Parameters.AddWithValue("$now", nowMs);
+            select.Parameters.AddWithValue("$max", max);
+            var items = ReadAll(select);
+            using var lease = connection.CreateCommand();
+            lease.Transaction = transaction;
+            lease.CommandText = "UPDATE outbox SET next_attempt_at = $lease WHERE id = $id";
+            lease.Parameters.AddWithValue("$lease", leaseUntilMs);
+            var id = lease.Parameters.Add("$id", SqliteType.Text);
+            foreach (var item in items)
+            {
+                id.Value = item.Id;
+                lease.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return items;
+        }, cancellationToken);
+
+    public Task RenewLeasesAsync(IReadOnlyList<OutboxItem> items, long leaseUntilMs, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                UPDATE outbox SET next_attempt_at = $lease
-                WHERE id IN (SELECT id FROM outbox WHERE dead = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max)
-                RETURNING {Columns}
-                """;
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, $lease) WHERE id = $id AND dead = 0";
             command.Parameters.AddWithValue("$lease", leaseUntilMs);
-            command.Parameters.AddWithValue("$now", nowMs);
-            command.Parameters.AddWithValue("$max", max);
-            return ReadAll(command);
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            foreach (var item in items)
+            {
+                id.Value = item.Id;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return true;
         }, cancellationToken);
 
     public Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken) =>
@@ -77,30 +110,75 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    public Task DeadLetterAsync(OutboxItem item, CancellationToken cancellationToken) =>
-        Update("UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id", item, cancellationToken);
+    public Task<int> DeadLetterAsync(OutboxItem item, int maxDeadPerLane, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id";
+            update.Parameters.AddWithValue("$id", item.Id);
+            update.Parameters.AddWithValue("$attempts", item.Attempts);
+            update.Parameters.AddWithValue("$next", item.NextAttemptAtMs);
+            update.Parameters.AddWithValue("$error", (object?)item.LastError ?? DBNull.Value);
+            update.ExecuteNonQuery();
+            using var trim = connection.CreateCommand();
+            trim.Transaction = transaction;
+            trim.CommandText = """
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE dead = 1 AND account = $account AND target = $target
+                    ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET $max)
+                """;
+            trim.Parameters.AddWithValue("$account", item.Account);
+            trim.Parameters.AddWithValue("$target", item.Target);
+            trim.Parameters.AddWithValue("$max", maxDeadPerLane);
+            var dropped = trim.ExecuteNonQuery();
+            transaction.Commit();
+            return dropped;
+        }, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(DeadLetterRange range, int max, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<OutboxItem>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 1 ORDER BY created_at LIMIT $max";
+            command.CommandText = $"""
+                SELECT {Columns} FROM outbox
+                WHERE dead = 1 AND ($account IS NULL OR account = $account) AND ($target IS NULL OR target = $target)
+                  AND created_at BETWEEN $since AND $until
+                  AND ($afterAt IS NULL OR created_at > $afterAt OR (created_at = $afterAt AND id > $afterId))
+                ORDER BY created_at, id LIMIT $max
+                """;
+            command.Parameters.AddWithValue("$account", (object?)range.Account ?? DBNull.Value);
+            command.Parameters.AddWithValue("$target", (object?)range.Target ?? DBNull.Value);
+            command.Parameters.AddWithValue("$since", range.SinceMs);
+            command.Parameters.AddWithValue("$until", range.UntilMs);
+            command.Parameters.AddWithValue("$afterAt", (object?)range.AfterCreatedAtMs ?? DBNull.Value);
+            command.Parameters.AddWithValue("$afterId", (object?)range.AfterId ?? "");
             command.Parameters.AddWithValue("$max", max);
             return ReadAll(command);
         }, cancellationToken);
 
-    public Task<bool> ReplayAsync(string id, long nowMs, long expiresAtMs, CancellationToken cancellationToken) =>
+    public Task<OutboxItem?> FindDeadLetterAsync(string id, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 1 AND id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            return ReadAll(command).FirstOrDefault();
+        }, cancellationToken);
+
+    public Task<bool> ReplayAsync(OutboxItem deadLetter, long nowMs, long expiresAtMs, CancellationToken cancellationToken) =>
         RunAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "UPDATE outbox SET dead = 0, attempts = 0, next_attempt_at = $now, expires_at = $expires, last_error = NULL WHERE id = $id AND dead = 1";
-            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$id", deadLetter.Id);
             command.Parameters.AddWithValue("$now", nowMs);
             command.Parameters.AddWithValue("$expires", expiresAtMs);
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
-    // Both counts and the minimum come from indexes (outbox_due, outbox_age): no table scan, however deep the outbox.
+    // Both counts and the minimum come from indexes (outbox_lane, outbox_age): no table scan, however deep the outbox.
     public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
         RunAsync(connection =>
         {
@@ -218,9 +296,10 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
                     dedup_key TEXT NOT NULL, inbound_mode INTEGER NOT NULL, payload TEXT NOT NULL,
                     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL,
                     next_attempt_at INTEGER NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);
-                CREATE INDEX IF NOT EXISTS outbox_due ON outbox (dead, next_attempt_at);
                 CREATE INDEX IF NOT EXISTS outbox_age ON outbox (dead, created_at);
-                CREATE INDEX IF NOT EXISTS outbox_target ON outbox (dead, account, target);
+                CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (dead, account, target, next_attempt_at);
+                DROP INDEX IF EXISTS outbox_due;
+                DROP INDEX IF EXISTS outbox_target;
                 """;
             command.ExecuteNonQuery();
             return connection;

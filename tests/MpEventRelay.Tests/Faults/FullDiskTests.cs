@@ -18,7 +18,11 @@ public sealed class FullDiskTests(ITestOutputHelper output)
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
         // A delivery whose failure could not be written while the disk was full waits out its lease (DeliveryTimeout
         // + 5 s) before it is retried: a short DeliveryTimeout keeps that inside the test's wait.
-        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(disk.Directory, "outbox.db")).Set("DeliveryTimeout", "00:00:05");
+        // The trail is off: on a 1 MB disk its backlog, written once space returns, filled the disk again before the
+        // outbox's retries ran (seen: 2-20 deliveries still waiting at the end). That the trail competes with the
+        // outbox for the disk is real, and left to the trail's own bound (issue 21); this test is about the outbox.
+        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(disk.Directory, "outbox.db")).Set("DeliveryTimeout", "00:00:05")
+            .Set("Trail", new System.Text.Json.Nodes.JsonObject { ["Enabled"] = false });
         await using var relay = await RelayServer.StartAsync(config.ToJson());
         var wechat = new WeChatPushClient(relay.Http, Keys.Account);
         var accepted = new List<byte[]>();

@@ -12,38 +12,36 @@ namespace MpEventRelay.Tests.Infrastructure;
 /// </summary>
 internal sealed class OwnRedisServer : IDisposable
 {
-    private readonly Process _process;
+    private readonly string _arguments;
+    private readonly string? _directory;
+    private Process _process;
 
-    private OwnRedisServer(Process process, int port)
+    private OwnRedisServer(Process process, int port, string arguments, string? directory)
     {
         _process = process;
+        _arguments = arguments;
+        _directory = directory;
+        Port = port;
         Configuration = $"127.0.0.1:{port}";
     }
 
+    public int Port { get; }
+
     public string Configuration { get; }
 
-    public static OwnRedisServer Start()
+    /// <summary>
+    /// A redis-server with <paramref name="arguments"/> (default: no persistence) in <paramref name="directory"/>
+    /// (its files: AOF, nodes.conf); <paramref name="clusterBus"/> picks a port whose cluster bus (port + 10000) is free too.
+    /// </summary>
+    public static OwnRedisServer Start(string arguments = "--save \"\" --appendonly no", string? directory = null, bool clusterBus = false)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var port = UnusedPort();
-            Process process;
-            try
-            {
-                process = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
-                {
-                    RedirectStandardOutput = true,
-                    UseShellExecute = false,
-                })!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException("These tests need Redis: install redis-server (apt-get install -y redis-server) or set MPRELAY_TEST_REDIS=host:port.", e);
-            }
-
+            var port = clusterBus ? UnusedClusterPort() : UnusedPort();
+            var process = Launch(port, arguments, directory);
             if (WaitUntilReady(process))
             {
-                return new OwnRedisServer(process, port);
+                return new OwnRedisServer(process, port, arguments, directory);
             }
 
             if (!process.HasExited)
@@ -55,6 +53,42 @@ internal sealed class OwnRedisServer : IDisposable
         }
 
         throw new InvalidOperationException("redis-server did not start on any of five ports.");
+    }
+
+    /// <summary>SIGKILL: no shutdown save, no AOF rewrite; what is on disk is what a crash leaves.</summary>
+    public void KillHard()
+    {
+        Resume();
+        _process.Kill();
+        _process.WaitForExit(5000);
+    }
+
+    /// <summary>Starts it again on the same port and files (after <see cref="KillHard"/>).</summary>
+    public void Restart()
+    {
+        _process.Dispose();
+        _process = Launch(Port, _arguments, _directory);
+        if (!WaitUntilReady(_process))
+        {
+            throw new InvalidOperationException($"redis-server did not start again on port {Port}.");
+        }
+    }
+
+    private static Process Launch(int port, string arguments, string? directory)
+    {
+        try
+        {
+            return Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 {arguments}")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+                WorkingDirectory = directory ?? Environment.CurrentDirectory,
+            })!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("These tests need Redis: install redis-server (apt-get install -y redis-server) or set MPRELAY_TEST_REDIS=host:port.", e);
+        }
     }
 
     /// <summary>SIGSTOP: connections stay open, nothing is answered.</summary>
@@ -98,6 +132,35 @@ internal sealed class OwnRedisServer : IDisposable
         };
         process.BeginOutputReadLine();
         return ready.Task.Wait(TimeSpan.FromSeconds(10)) && ready.Task.Result;
+    }
+
+    // Redis Cluster listens on port + 10000 as well: both must be free, below the ephemeral range's top.
+    private static int UnusedClusterPort()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var port = Random.Shared.Next(20_000, 29_000);
+            if (Free(port) && Free(port + 10_000))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no free port pair for a Redis Cluster node");
+    }
+
+    private static bool Free(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int UnusedPort()

@@ -26,16 +26,30 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string lane, long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken)
     {
         Fail();
-        var due = Items.Values.Where(v => !v.Dead && v.Item.NextAttemptAtMs <= nowMs).Select(v => v.Item).OrderBy(i => i.NextAttemptAtMs).Take(max).ToList();
+        var due = Items.Values.Where(v => !v.Dead && v.Item.TargetKey == lane && v.Item.NextAttemptAtMs <= nowMs).Select(v => v.Item).OrderBy(i => i.NextAttemptAtMs).Take(max).ToList();
         foreach (var item in due)
         {
             Items[item.Id] = (item with { NextAttemptAtMs = leaseUntilMs }, false);
         }
 
         return Task.FromResult<IReadOnlyList<OutboxItem>>(due);
+    }
+
+    public Task RenewLeasesAsync(IReadOnlyList<OutboxItem> items, long leaseUntilMs, CancellationToken cancellationToken)
+    {
+        Fail();
+        foreach (var item in items)
+        {
+            if (Items.TryGetValue(item.Id, out var held) && !held.Dead && held.Item.NextAttemptAtMs < leaseUntilMs)
+            {
+                Items[item.Id] = (held.Item with { NextAttemptAtMs = leaseUntilMs }, false);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken)
@@ -52,17 +66,37 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
         return Task.CompletedTask;
     }
 
-    public Task DeadLetterAsync(OutboxItem item, CancellationToken cancellationToken)
+    public Task<int> DeadLetterAsync(OutboxItem item, int maxDeadPerLane, CancellationToken cancellationToken)
     {
         Fail();
         Items[item.Id] = (item, true);
-        return Task.CompletedTask;
+        var excess = Items.Values.Where(v => v.Dead && v.Item.TargetKey == item.TargetKey).OrderByDescending(v => v.Item.CreatedAtMs).ThenByDescending(v => v.Item.Id, StringComparer.Ordinal).Skip(maxDeadPerLane).ToList();
+        foreach (var (old, _) in excess)
+        {
+            Items.TryRemove(old.Id, out _);
+        }
+
+        return Task.FromResult(excess.Count);
     }
 
-    public Task<IReadOnlyList<OutboxItem>> ListDeadLettersAsync(int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<OutboxItem>>(Items.Values.Where(v => v.Dead).Select(v => v.Item).Take(max).ToList());
+    public Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(DeadLetterRange range, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OutboxItem>>(Items.Values.Where(v => v.Dead).Select(v => v.Item)
+            .Where(i => range.Matches(i.Account, i.Target) && i.CreatedAtMs >= range.SinceMs && i.CreatedAtMs <= range.UntilMs && range.IsAfterCursor(i.CreatedAtMs, i.Id))
+            .OrderBy(i => i.CreatedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal).Take(max).ToList());
 
-    public Task<bool> ReplayAsync(string id, long nowMs, long expiresAtMs, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<OutboxItem?> FindDeadLetterAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Items.TryGetValue(id, out var v) && v.Dead ? v.Item : null);
+
+    public Task<bool> ReplayAsync(OutboxItem deadLetter, long nowMs, long expiresAtMs, CancellationToken cancellationToken)
+    {
+        if (!Items.TryGetValue(deadLetter.Id, out var v) || !v.Dead)
+        {
+            return Task.FromResult(false);
+        }
+
+        Items[deadLetter.Id] = (v.Item with { Attempts = 0, NextAttemptAtMs = nowMs, ExpiresAtMs = expiresAtMs, LastError = null }, false);
+        return Task.FromResult(true);
+    }
 
     public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new OutboxStats(Items.Values.Count(v => !v.Dead), null, Items.Values.Count(v => v.Dead)));

@@ -15,6 +15,21 @@ internal static class OutboxValidator
             errors.Add($"{Key}:MaxPendingPerTarget", "must be at least 1.", "use 100000.");
         }
 
+        if (options.Lease < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Key}:Lease", "must be at least 1 s (it is renewed every third of it).", "use 00:00:10.");
+        }
+
+        if (options.ConcurrencyPerTarget < 1)
+        {
+            errors.Add($"{Key}:ConcurrencyPerTarget", "must be at least 1.", "use 8.");
+        }
+
+        if (options.MaxDeadPerTarget < 1)
+        {
+            errors.Add($"{Key}:MaxDeadPerTarget", "must be at least 1.", "use 10000.");
+        }
+
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             errors.Add($"{Key}:RetryMaxDelay", "is shorter than RetryBaseDelay.", "use 00:05:00.");

@@ -1,0 +1,78 @@
+using MpEventRelay.Configuration;
+using MpEventRelay.Storage;
+
+namespace MpEventRelay.Outbox;
+
+/// <summary>
+/// Moves what the fall-back store (this replica's SQLite file) took while Redis refused back to Redis once Redis
+/// answers again, so the other replicas can deliver it if this one dies: claimed from the file under a lease, added
+/// to Redis due now, then removed from the file. Records this replica is delivering at the moment stay where they
+/// are (their delivery settles them). A crash between the add and the removal leaves a second copy with the same
+/// Idempotency-Key, never none.
+/// </summary>
+internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases leases, Observability.RelayMetrics metrics, TimeProvider time, ILogger<FallbackMover> logger)
+{
+    private const int Batch = 100;
+
+    /// <summary>Moves up to a batch per lane; returns how many records moved.</summary>
+    public async Task<int> MoveAsync(OutboxOptions options, CancellationToken cancellationToken)
+    {
+        if (outbox.Fallback is not { } fallback || outbox.Stores[0] is not { } preferred || !preferred.Guard.IsHealthy || !preferred.Guard.HasAnswered)
+        {
+            return 0;
+        }
+
+        var moved = 0;
+        try
+        {
+            var lanes = await fallback.Guard.RunAsync(fallback.PendingByTargetAsync, cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            foreach (var (lane, count) in lanes)
+            {
+                if (count > 0)
+                {
+                    moved += await MoveLaneAsync(fallback, preferred, lane, options, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogMoveFailed(e.Message);
+        }
+
+        if (moved > 0)
+        {
+            metrics.OutboxMoved(moved);
+            LogMoved(moved, fallback.Name, preferred.Name);
+            outbox.Wake();
+        }
+
+        return moved;
+    }
+
+    private async Task<int> MoveLaneAsync(IOutboxStore fallback, IOutboxStore preferred, string lane, OutboxOptions options, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        // Every pending record, due or not: the lease keeps the worker off them while they move.
+        var claimed = await fallback.Guard.RunAsync(token => fallback.ClaimDueAsync(lane, long.MaxValue, (now + options.Lease).ToUnixTimeMilliseconds(), Batch, token), cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+        var movable = claimed.Where(item => !leases.IsHeld(fallback, item.Id)).Select(item => item with { NextAttemptAtMs = nowMs }).ToList();
+        if (movable.Count == 0)
+        {
+            return 0;
+        }
+
+        await preferred.Guard.RunAsync(token => preferred.AddAsync(movable, token), cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+        foreach (var item in movable)
+        {
+            await fallback.Guard.RunAsync(token => fallback.CompleteAsync(item, token), cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+        }
+
+        return movable.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: moved {Count} deliveries from the fall-back store {From} to {To}, where every replica can deliver them")]
+    private partial void LogMoved(int count, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: moving deliveries from the fall-back store failed ({Reason}); tried again next cycle")]
+    private partial void LogMoveFailed(string reason);
+}
