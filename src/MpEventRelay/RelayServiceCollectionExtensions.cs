@@ -101,6 +101,10 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton<ISignatureLedger, RedisSignatureLedger>();
             services.AddSingleton<IReplyClaims, RedisReplyClaims>();
             services.AddSingleton<RedisOutboxStore>();
+            services.AddSingleton<LegacyRedisOutbox>();
+            services.AddSingleton<RedisDurability>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisDurability>());
+            services.AddHealthChecks().AddCheck<RedisDurabilityHealthCheck>("redis-durability", tags: [HealthEndpoints.ReadyTag]);
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<RedisOutboxStore>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
         }

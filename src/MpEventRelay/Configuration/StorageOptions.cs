@@ -21,4 +21,11 @@ public sealed record StorageOptions
     /// quarter of the Deadline when that is shorter. Applies live.
     /// </summary>
     public TimeSpan? CallTimeout { get; init; }
+
+    /// <summary>
+    /// When true, <c>/health/ready</c> stays <c>Degraded</c> while a Redis primary could lose a push answered 200 on
+    /// a restart (no AOF, or <c>appendfsync</c> other than <c>always</c>). The warning and the
+    /// <c>mprelay_redis_durability</c> metric come either way. Default false.
+    /// </summary>
+    public bool RequireDurableRedis { get; init; }
 }

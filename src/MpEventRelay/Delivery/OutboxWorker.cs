@@ -22,6 +22,7 @@ internal sealed partial class OutboxWorker(
     Settlement settlement,
     OutboxLeases leases,
     FallbackMover mover,
+    IEnumerable<LegacyRedisOutbox> legacy,
     BackgroundDeliveries background,
     RelayModelProvider models,
     Observability.RelayMetrics metrics,
@@ -95,6 +96,17 @@ internal sealed partial class OutboxWorker(
         }
 
         await mover.MoveAsync(model.Options.Outbox, stoppingToken).ConfigureAwait(false);
+        foreach (var old in legacy)
+        {
+            try
+            {
+                await old.Guard.RunAsync(token => old.MoveAsync(model.Options.Outbox.MaxDeadPerTarget, time.GetUtcNow().ToUnixTimeMilliseconds(), token), stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogStoreUnavailable("redis", e.Message);
+            }
+        }
     }
 
     // Claims what the lane has room for and starts it; the lane's slots free up as each delivery ends.

@@ -38,7 +38,7 @@ internal sealed class OutboxHealthCheck(DeliveryOutbox outbox, TimeProvider time
     private bool FallbackInUse(out string reason)
     {
         var (atMs, why) = outbox.LastFallback;
-        var recent = time.GetUtcNow().ToUnixTimeMilliseconds() - atMs < RecentFallback.TotalMilliseconds;
+        var recent = atMs != long.MinValue && time.GetUtcNow().ToUnixTimeMilliseconds() - atMs < RecentFallback.TotalMilliseconds;
         reason = recent ? $"a record went there {RecentFallback.TotalSeconds:0} s ago or less: {why}" : $"{outbox.FallbackPending} pending there";
         return recent || outbox.FallbackPending > 0;
     }

@@ -15,6 +15,7 @@ internal sealed class RedisConnection : IDisposable
         Guard = guard;
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
+        options.AllowAdmin = true; // INFO and CONFIG GET, to read the persistence (RedisDurability); nothing else uses admin commands
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
         options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
@@ -32,6 +33,10 @@ internal sealed class RedisConnection : IDisposable
     public bool IsConnected => _multiplexer.IsConnected;
 
     public RedisKey Key(string suffix) => KeyPrefix + suffix;
+
+    /// <summary>The primaries the client is connected to (one, or each master of a cluster; Sentinel's current primary).</summary>
+    public IEnumerable<IServer> Primaries() =>
+        _multiplexer.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ServerType != ServerType.Sentinel);
 
     public void Dispose() => _multiplexer.Dispose();
 }
