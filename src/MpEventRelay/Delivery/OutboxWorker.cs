@@ -62,15 +62,16 @@ internal sealed partial class OutboxWorker(
 
     private async Task RunCycleAsync(RelayModel model, CancellationToken stoppingToken)
     {
-        var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byLane = new Dictionary<string, OutboxStats>(StringComparer.Ordinal);
         var complete = true;
+        IReadOnlyDictionary<string, OutboxStats> fallbackLanes = new Dictionary<string, OutboxStats>();
         foreach (var store in outbox.Stores)
         {
-            IReadOnlyDictionary<string, long> lanes;
+            // One read of the store per cycle: its lanes feed the claims, the gauges, the limit's counts and the mover.
+            IReadOnlyDictionary<string, OutboxStats> lanes;
             try
             {
-                outbox.ObserveStats(store, await store.Guard.RunAsync(store.StatsAsync, stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false));
-                lanes = await store.Guard.RunAsync(store.PendingByTargetAsync, stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+                lanes = await store.Guard.RunAsync(store.LaneStatsAsync, stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
             }
             catch (StoreUnavailableException e)
             {
@@ -79,10 +80,16 @@ internal sealed partial class OutboxWorker(
                 continue;
             }
 
-            foreach (var (lane, count) in lanes)
+            outbox.ObserveStats(store, OutboxStats.Sum(lanes.Values));
+            if (store == outbox.Fallback)
             {
-                byTarget[lane] = byTarget.GetValueOrDefault(lane) + count;
-                if (count > 0)
+                fallbackLanes = lanes;
+            }
+
+            foreach (var (lane, stats) in lanes)
+            {
+                byLane[lane] = byLane.TryGetValue(lane, out var seen) ? OutboxStats.Sum([seen, stats]) : stats;
+                if (stats.Pending > 0)
                 {
                     await ClaimAsync(store, lane, model, stoppingToken).ConfigureAwait(false);
                 }
@@ -91,11 +98,12 @@ internal sealed partial class OutboxWorker(
 
         if (complete)
         {
-            outbox.ObservePending(byTarget); // else keep the previous counts rather than under-count
-            metrics.LanesObserved(byTarget);
+            // else keep the previous counts rather than under-count
+            outbox.ObservePending(byLane.ToDictionary(l => l.Key, l => l.Value.Pending, StringComparer.Ordinal));
+            metrics.LanesObserved(byLane);
         }
 
-        await mover.MoveAsync(model.Options.Outbox, stoppingToken).ConfigureAwait(false);
+        await mover.MoveAsync(fallbackLanes, model.Options.Outbox, stoppingToken).ConfigureAwait(false);
         foreach (var old in legacy)
         {
             try

@@ -35,7 +35,7 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _outboxFallback;
     private readonly Counter<long> _deadDropped;
     private readonly Counter<long> _outboxMoved;
-    private readonly ConcurrentDictionary<string, long> _lanePending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OutboxStats> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _laneInFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _redisDurability = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OutboxStats> _outbox = new();
@@ -65,7 +65,8 @@ internal sealed class RelayMetrics : IDisposable
         _outboxFallback = _meter.CreateCounter<long>("mprelay.outbox.fallback", description: "Deliveries recorded in the fall-back store (SQLite) because the preferred one (Redis) refused them, by store.");
         _outboxMoved = _meter.CreateCounter<long>("mprelay.outbox.moved", description: "Deliveries moved from the fall-back store back to the preferred one once it answered again.");
         _deadDropped = _meter.CreateCounter<long>("mprelay.outbox.dead.dropped", description: "Oldest dead letters dropped because a target held Outbox:MaxDeadPerTarget, by target.");
-        _meter.CreateObservableGauge("mprelay.outbox.lane.pending", () => _lanePending.Select(l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("lane", l.Key))), description: "Pending deliveries per lane (account/target), every store together.");
+        _meter.CreateObservableGauge("mprelay.outbox.lane.pending", () => _lanes.Select(l => new Measurement<long>(l.Value.Pending, new KeyValuePair<string, object?>("lane", l.Key))), description: "Pending deliveries per lane (account/target), every store together.");
+        _meter.CreateObservableGauge("mprelay.outbox.lane.oldest.age", () => LaneAges(), "s", "Age of the oldest pending delivery per lane (account/target), every store together; 0 when none is pending.");
         _meter.CreateObservableGauge("mprelay.outbox.lane.inflight", () => _laneInFlight.Select(l => new Measurement<int>(l.Value, new KeyValuePair<string, object?>("lane", l.Key))), description: "Retries this replica has in flight per lane (at most Outbox:ConcurrencyPerTarget).");
         _meter.CreateObservableGauge("mprelay.redis.durability", () => _redisDurability.Select(r => new Measurement<int>(r.Value, new KeyValuePair<string, object?>("server", r.Key))), description: "Per Redis primary: 0 a restart loses pending deliveries (no AOF), 1 up to about a second (appendfsync everysec), 2 none (appendfsync always), -1 unknown.");
         _meter.CreateObservableGauge("mprelay.outbox.pending", () => _outbox.Select(s => new Measurement<long>(s.Value.Pending, new KeyValuePair<string, object?>("store", s.Key))), description: "Deliveries waiting to be retried.");
@@ -110,17 +111,17 @@ internal sealed class RelayMetrics : IDisposable
 
     public void DeadLettersDropped(string target, int count) => _deadDropped.Add(count, new KeyValuePair<string, object?>("target", target));
 
-    /// <summary>The pending count of every lane, replacing the last observation.</summary>
-    public void LanesObserved(IReadOnlyDictionary<string, long> pendingByLane)
+    /// <summary>What every lane holds, replacing the last observation (a lane that went away reads 0).</summary>
+    public void LanesObserved(IReadOnlyDictionary<string, OutboxStats> lanes)
     {
-        foreach (var lane in _lanePending.Keys.Except(pendingByLane.Keys))
+        foreach (var lane in _lanes.Keys.Except(lanes.Keys))
         {
-            _lanePending[lane] = 0;
+            _lanes[lane] = default;
         }
 
-        foreach (var (lane, pending) in pendingByLane)
+        foreach (var (lane, stats) in lanes)
         {
-            _lanePending[lane] = pending;
+            _lanes[lane] = stats;
         }
     }
 
@@ -147,6 +148,15 @@ internal sealed class RelayMetrics : IDisposable
     public void TrailDropped(int count = 1) => _trailDropped.Add(count);
 
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<double>> LaneAges()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (lane, stats) in _lanes)
+        {
+            yield return new Measurement<double>(stats.OldestPendingCreatedAtMs is { } oldest ? Math.Max(0, now - oldest) / 1000.0 : 0, new KeyValuePair<string, object?>("lane", lane));
+        }
+    }
 
     private IEnumerable<Measurement<double>> OldestAges()
     {

@@ -14,8 +14,8 @@ internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases 
 {
     private const int Batch = 100;
 
-    /// <summary>Moves up to a batch per lane; returns how many records moved.</summary>
-    public async Task<int> MoveAsync(OutboxOptions options, CancellationToken cancellationToken)
+    /// <summary>Moves up to a batch per lane of <paramref name="lanes"/> (the fall-back's, as the worker read them this cycle); returns how many records moved.</summary>
+    public async Task<int> MoveAsync(IReadOnlyDictionary<string, OutboxStats> lanes, OutboxOptions options, CancellationToken cancellationToken)
     {
         if (outbox.Fallback is not { } fallback || outbox.Stores[0] is not { } preferred || !preferred.Guard.IsHealthy || !preferred.Guard.HasAnswered)
         {
@@ -25,10 +25,9 @@ internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases 
         var moved = 0;
         try
         {
-            var lanes = await fallback.Guard.RunAsync(fallback.PendingByTargetAsync, cancellationToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
-            foreach (var (lane, count) in lanes)
+            foreach (var (lane, stats) in lanes)
             {
-                if (count > 0)
+                if (stats.Pending > 0)
                 {
                     moved += await MoveLaneAsync(fallback, preferred, lane, options, cancellationToken).ConfigureAwait(false);
                 }

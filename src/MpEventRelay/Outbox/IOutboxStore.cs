@@ -48,6 +48,9 @@ internal interface IOutboxStore
 
     Task<OutboxStats> StatsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Pending (not dead) items per lane: the lanes the worker claims from, and the per-target limit's counts.</summary>
-    Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// What each lane holds (pending, oldest pending, dead), read once per worker cycle: the lanes the worker claims
+    /// from, the per-target limit's counts, the per-lane gauges and, summed, the store's own.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, OutboxStats>> LaneStatsAsync(CancellationToken cancellationToken);
 }

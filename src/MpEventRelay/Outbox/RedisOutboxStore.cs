@@ -6,8 +6,9 @@ namespace MpEventRelay.Outbox;
 
 /// <summary>
 /// The outbox shared by replicas, one lane per account and target. A lane is three keys with one hash tag
-/// (<c>outbox:{lane}:due</c>, <c>:items</c>, <c>:dead</c>), so every script and transaction touches one slot and
-/// works on Redis Cluster, while different targets spread over the cluster's slots. A set (<c>outbox:lanes</c>)
+/// (<c>outbox:{lane}:due</c>, <c>:items</c>, <c>:dead</c>, <c>:created</c>), so every script and transaction touches one slot and
+/// works on Redis Cluster, while different targets spread over the cluster's slots; <c>:created</c> scores pending ids
+/// by creation, for the lane's oldest age. A set (<c>outbox:lanes</c>)
 /// names the lanes ever written, written in the same pipeline as the lane itself. The due set is scored by the next
 /// attempt; a claim moves due ids' scores to the lease's end in one script, so two replicas never take the same
 /// item and one that dies mid-delivery only delays it until the lease ends. Dead letters are scored by creation.
@@ -28,6 +29,7 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
     // Complete (ARGV[2] empty) or dead-letter; a dead lane beyond ARGV[4] loses its oldest. Returns how many were dropped.
     private const string LeaveScript = """
         redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('ZREM', KEYS[4], ARGV[1])
         if ARGV[2] == '' then
             redis.call('HDEL', KEYS[2], ARGV[1])
             return 0
@@ -67,6 +69,7 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
             {
                 _ = transaction.HashSetAsync(keys.Items, item.Id, Serialize(item));
                 _ = transaction.SortedSetAddAsync(keys.Due, item.Id, item.NextAttemptAtMs);
+                _ = transaction.SortedSetAddAsync(keys.Created, item.Id, item.CreatedAtMs);
             }
 
             writes.Add(transaction.ExecuteAsync());
@@ -86,6 +89,7 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
                 var keys = new LaneKeys(redis, lane.Key);
                 var ids = lane.Select(i => (RedisValue)i.Id).ToArray();
                 _ = database.SortedSetRemoveAsync(keys.Due, ids, CommandFlags.FireAndForget);
+                _ = database.SortedSetRemoveAsync(keys.Created, ids, CommandFlags.FireAndForget);
                 _ = database.HashDeleteAsync(keys.Items, ids, CommandFlags.FireAndForget);
             }
 
@@ -132,13 +136,13 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
     public Task CompleteAsync(OutboxItem item, CancellationToken cancellationToken)
     {
         var keys = new LaneKeys(redis, item.TargetKey);
-        return redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead], [item.Id, "", 0, 0]).WaitAsync(cancellationToken);
+        return redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead, keys.Created], [item.Id, "", 0, 0]).WaitAsync(cancellationToken);
     }
 
     public async Task<int> DeadLetterAsync(OutboxItem item, int maxDeadPerLane, CancellationToken cancellationToken)
     {
         var keys = new LaneKeys(redis, item.TargetKey);
-        var dropped = await redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead], [item.Id, Serialize(item), item.CreatedAtMs, maxDeadPerLane]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var dropped = await redis.Database.ScriptEvaluateAsync(LeaveScript, [keys.Due, keys.Items, keys.Dead, keys.Created], [item.Id, Serialize(item), item.CreatedAtMs, maxDeadPerLane]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (int)dropped;
     }
 
@@ -181,24 +185,30 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
         _ = transaction.SortedSetRemoveAsync(keys.Dead, deadLetter.Id);
         _ = transaction.HashSetAsync(keys.Items, deadLetter.Id, Serialize(revived));
         _ = transaction.SortedSetAddAsync(keys.Due, deadLetter.Id, nowMs);
+        _ = transaction.SortedSetAddAsync(keys.Created, deadLetter.Id, deadLetter.CreatedAtMs);
         return await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<OutboxStats> StatsAsync(CancellationToken cancellationToken)
-    {
-        var lanes = await LanesAsync(cancellationToken).ConfigureAwait(false);
-        var pending = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Due)).ToList();
-        var dead = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Dead)).ToList();
-        await Task.WhenAll(pending.Concat(dead)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new OutboxStats(pending.Sum(t => t.Result), null, dead.Sum(t => t.Result));
-    }
+    public async Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
+        OutboxStats.Sum((await LaneStatsAsync(cancellationToken).ConfigureAwait(false)).Values);
 
-    public async Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken)
+    // Three reads per lane, pipelined: ZCARD due, ZCARD dead, the lowest creation score.
+    public async Task<IReadOnlyDictionary<string, OutboxStats>> LaneStatsAsync(CancellationToken cancellationToken)
     {
-        var lanes = await LanesAsync(cancellationToken).ConfigureAwait(false);
-        var counts = lanes.Select(l => redis.Database.SortedSetLengthAsync(new LaneKeys(redis, l).Due)).ToList();
-        await Task.WhenAll(counts).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return lanes.Select((lane, i) => (lane, counts[i].Result)).ToDictionary(p => p.lane, p => p.Result, StringComparer.Ordinal);
+        var database = redis.Database;
+        var reads = (await LanesAsync(cancellationToken).ConfigureAwait(false)).Select(lane =>
+        {
+            var keys = new LaneKeys(redis, lane);
+            return (Lane: lane,
+                Pending: database.SortedSetLengthAsync(keys.Due),
+                Dead: database.SortedSetLengthAsync(keys.Dead),
+                Oldest: database.SortedSetRangeByRankWithScoresAsync(keys.Created, 0, 0));
+        }).ToList();
+        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Pending, r.Dead, r.Oldest })).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return reads.ToDictionary(
+            r => r.Lane,
+            r => new OutboxStats(r.Pending.Result, r.Oldest.Result is [var first, ..] ? (long)first.Score : null, r.Dead.Result),
+            StringComparer.Ordinal);
     }
 
     private async Task<IReadOnlyList<OutboxItem>> DeadLettersOfLaneAsync(LaneKeys keys, DeadLetterRange range, int max, CancellationToken cancellationToken)
@@ -242,5 +252,7 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
         public RedisKey Items => redis.Key(_tag + "items");
 
         public RedisKey Dead => redis.Key(_tag + "dead");
+
+        public RedisKey Created => redis.Key(_tag + "created");
     }
 }

@@ -189,19 +189,33 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             return new OutboxStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2));
         }, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyDictionary<string, long>>(connection =>
+    // Two grouped reads on the (dead, account, target, …) index: pending with their oldest, then dead letters (the
+    // index alone, no row read for the up to MaxDeadPerTarget dead letters a lane may hold).
+    public Task<IReadOnlyDictionary<string, OutboxStats>> LaneStatsAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<string, OutboxStats>>(connection =>
         {
+            var lanes = new Dictionary<string, OutboxStats>(StringComparer.Ordinal);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT account, target, COUNT(*) FROM outbox WHERE dead = 0 GROUP BY account, target";
-            using var reader = command.ExecuteReader();
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            while (reader.Read())
+            command.CommandText = "SELECT account, target, COUNT(*), MIN(created_at) FROM outbox WHERE dead = 0 GROUP BY account, target";
+            using (var reader = command.ExecuteReader())
             {
-                counts[OutboxItem.Key(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+                while (reader.Read())
+                {
+                    lanes[OutboxItem.Key(reader.GetString(0), reader.GetString(1))] = new OutboxStats(reader.GetInt64(2), reader.GetInt64(3), 0);
+                }
             }
 
-            return counts;
+            command.CommandText = "SELECT account, target, COUNT(*) FROM outbox WHERE dead = 1 GROUP BY account, target";
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var lane = OutboxItem.Key(reader.GetString(0), reader.GetString(1));
+                    lanes[lane] = lanes.GetValueOrDefault(lane) with { Dead = reader.GetInt64(2) };
+                }
+            }
+
+            return lanes;
         }, cancellationToken);
 
     public void Dispose()

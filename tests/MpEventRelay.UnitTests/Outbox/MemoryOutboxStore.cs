@@ -99,10 +99,15 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
     }
 
     public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new OutboxStats(Items.Values.Count(v => !v.Dead), null, Items.Values.Count(v => v.Dead)));
+        Task.FromResult(OutboxStats.Sum(Lanes().Values));
 
-    public Task<IReadOnlyDictionary<string, long>> PendingByTargetAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(Items.Values.Where(v => !v.Dead).GroupBy(v => v.Item.TargetKey).ToDictionary(g => g.Key, g => (long)g.Count()));
+    public Task<IReadOnlyDictionary<string, OutboxStats>> LaneStatsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Lanes());
+
+    private IReadOnlyDictionary<string, OutboxStats> Lanes() =>
+        Items.Values.GroupBy(v => v.Item.TargetKey).ToDictionary(
+            g => g.Key,
+            g => new OutboxStats(g.Count(v => !v.Dead), g.Where(v => !v.Dead).Select(v => (long?)v.Item.CreatedAtMs).Min(), g.Count(v => v.Dead)));
 
     private void Fail()
     {
