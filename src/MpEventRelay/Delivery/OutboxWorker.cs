@@ -81,6 +81,10 @@ internal sealed partial class OutboxWorker(
             }
 
             outbox.ObserveStats(store, OutboxStats.Sum(lanes.Values));
+            // While the preferred store answers, the fall-back's records move there rather than being delivered from
+            // here: one of them may also be in Redis (a write that arrived although the client saw it fail), and
+            // only the move, which keeps the copy already there, makes sure it is delivered once.
+            var moveInstead = store == outbox.Fallback && mover.CanMove;
             if (store == outbox.Fallback)
             {
                 fallbackLanes = lanes;
@@ -89,7 +93,7 @@ internal sealed partial class OutboxWorker(
             foreach (var (lane, stats) in lanes)
             {
                 byLane[lane] = byLane.TryGetValue(lane, out var seen) ? OutboxStats.Sum([seen, stats]) : stats;
-                if (stats.Pending > 0)
+                if (stats.Pending > 0 && !moveInstead)
                 {
                     await ClaimAsync(store, lane, model, stoppingToken).ConfigureAwait(false);
                 }

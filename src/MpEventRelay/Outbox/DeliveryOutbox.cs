@@ -145,7 +145,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         return (null, "no outbox store could record the delivery");
     }
 
-    /// <summary>The delivery succeeded: forget it.</summary>
+    /// <summary>The delivery succeeded: forget it (a fall-back record in the preferred store too).</summary>
     public async Task CompleteAsync(OutboxRecord record)
     {
         try
@@ -157,6 +157,22 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, O
         {
             // The worker will deliver it once more after its lease; receivers dedupe on the Idempotency-Key.
             LogStoreFailed(record.Store.Name, "complete", e.Message);
+        }
+
+        if (record.Store == Fallback && _stores[0].Guard.IsHealthy)
+        {
+            // It went to the fall-back because the preferred store's write failed, and such a write may still have
+            // landed: take that copy away too, so no replica delivers it again. Best effort: a store that does not
+            // answer keeps it (a second delivery with the same Idempotency-Key).
+            var preferred = _stores[0];
+            try
+            {
+                await preferred.Guard.RunAsync(token => preferred.CompleteAsync(record.Item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogStoreFailed(preferred.Name, "complete the copy of a fall-back record", e.Message);
+            }
         }
     }
 

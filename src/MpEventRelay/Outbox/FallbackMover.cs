@@ -6,22 +6,27 @@ namespace MpEventRelay.Outbox;
 /// <summary>
 /// Moves what the fall-back store (this replica's SQLite file) took while Redis refused back to Redis once Redis
 /// answers again, so the other replicas can deliver it if this one dies: claimed from the file under a lease, added
-/// to Redis due now, then removed from the file. Records this replica is delivering at the moment stay where they
-/// are (their delivery settles them). A crash between the add and the removal leaves a second copy with the same
-/// Idempotency-Key, never none.
+/// to Redis due now, then removed from the file. Redis keeps a copy it already holds (same id: a write that arrived
+/// although the client saw it fail), so the move never makes a second one. Records this replica is delivering at the
+/// moment stay where they are (their delivery settles them, here and in Redis). A crash between the add and the
+/// removal leaves the file's copy to be moved again, onto the one already in Redis.
 /// </summary>
 internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases leases, Observability.RelayMetrics metrics, TimeProvider time, ILogger<FallbackMover> logger)
 {
     private const int Batch = 100;
 
+    /// <summary>Whether the preferred store answers now, so the fall-back's records move there instead of being delivered from it.</summary>
+    public bool CanMove => outbox.Fallback is not null && outbox.Stores[0] is { Guard: { IsHealthy: true, HasAnswered: true } };
+
     /// <summary>Moves up to a batch per lane of <paramref name="lanes"/> (the fall-back's, as the worker read them this cycle); returns how many records moved.</summary>
     public async Task<int> MoveAsync(IReadOnlyDictionary<string, OutboxStats> lanes, OutboxOptions options, CancellationToken cancellationToken)
     {
-        if (outbox.Fallback is not { } fallback || outbox.Stores[0] is not { } preferred || !preferred.Guard.IsHealthy || !preferred.Guard.HasAnswered)
+        if (!CanMove || outbox.Fallback is not { } fallback)
         {
             return 0;
         }
 
+        var preferred = outbox.Stores[0];
         var moved = 0;
         try
         {

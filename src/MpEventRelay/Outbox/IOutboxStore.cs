@@ -14,7 +14,10 @@ internal interface IOutboxStore
     /// <summary>The budget and circuit breaker every call to this store goes through.</summary>
     Storage.StoreGuard Guard { get; }
 
-    /// <summary>Records the items, all or none.</summary>
+    /// <summary>
+    /// Records the items, all or none. An item whose id the store already holds is left as it is: the fall-back's
+    /// copy of a record whose write reached Redis although the client saw it fail moves in without a second copy.
+    /// </summary>
     Task AddAsync(IReadOnlyList<OutboxItem> items, CancellationToken cancellationToken);
 
     /// <summary>

@@ -16,6 +16,18 @@ namespace MpEventRelay.Outbox;
 /// </summary>
 internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
 {
+    // ARGV: (id, item, next attempt, creation) per item. HSETNX: an id the lane already holds (a copy that reached
+    // Redis although the client saw its write fail) stays as it is, so moving the fall-back's copy makes no second one.
+    private const string AddScript = """
+        for i = 1, #ARGV, 4 do
+            if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+                redis.call('ZADD', KEYS[2], ARGV[i + 2], ARGV[i])
+                redis.call('ZADD', KEYS[3], ARGV[i + 3], ARGV[i])
+            end
+        end
+        return 0
+        """;
+
     private const string ClaimScript = """
         local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
         local items = {}
@@ -59,20 +71,13 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
     {
         var database = redis.Database;
         var lanes = items.GroupBy(i => i.TargetKey).ToList();
-        var writes = new List<Task<bool>>(lanes.Count);
+        var writes = new List<Task<RedisResult>>(lanes.Count);
         var named = database.SetAddAsync(_lanes, lanes.Select(l => (RedisValue)l.Key).ToArray());
         foreach (var lane in lanes)
         {
             var keys = new LaneKeys(redis, lane.Key);
-            var transaction = database.CreateTransaction();
-            foreach (var item in lane)
-            {
-                _ = transaction.HashSetAsync(keys.Items, item.Id, Serialize(item));
-                _ = transaction.SortedSetAddAsync(keys.Due, item.Id, item.NextAttemptAtMs);
-                _ = transaction.SortedSetAddAsync(keys.Created, item.Id, item.CreatedAtMs);
-            }
-
-            writes.Add(transaction.ExecuteAsync());
+            var arguments = lane.SelectMany(item => new RedisValue[] { item.Id, Serialize(item), item.NextAttemptAtMs, item.CreatedAtMs }).ToArray();
+            writes.Add(database.ScriptEvaluateAsync(AddScript, [keys.Items, keys.Due, keys.Created], arguments));
         }
 
         try
@@ -81,7 +86,7 @@ internal sealed class RedisOutboxStore(RedisConnection redis) : IOutboxStore
         }
         catch
         {
-            // A lane is one transaction, but lanes are different slots: several cannot commit together on a cluster.
+            // A lane is one script, but lanes are different slots: several cannot commit together on a cluster.
             // When one fails, the others are taken back (queued behind them on the same connection), so the caller's
             // fall-back holds the only copy; one that survives is a second copy with the same Idempotency-Key.
             foreach (var lane in lanes)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -12,13 +13,16 @@ namespace MpEventRelay.Tests.Infrastructure;
 /// </summary>
 internal sealed class OwnRedisServer : IDisposable
 {
+    private const string ServerReady = "Ready to accept connections";
     private readonly string _arguments;
     private readonly string? _directory;
+    private readonly ConcurrentQueue<string> _output;
     private Process _process;
 
-    private OwnRedisServer(Process process, int port, string arguments, string? directory)
+    private OwnRedisServer(Process process, ConcurrentQueue<string> output, int port, string arguments, string? directory)
     {
         _process = process;
+        _output = output;
         _arguments = arguments;
         _directory = directory;
         Port = port;
@@ -29,6 +33,9 @@ internal sealed class OwnRedisServer : IDisposable
 
     public string Configuration { get; }
 
+    /// <summary>What the server logged so far.</summary>
+    public string Output => string.Join('\n', _output);
+
     /// <summary>
     /// A redis-server with <paramref name="arguments"/> (default: no persistence) in <paramref name="directory"/>
     /// (its files: AOF, nodes.conf); <paramref name="clusterBus"/> picks a port whose cluster bus (port + 10000) is free too.
@@ -38,10 +45,12 @@ internal sealed class OwnRedisServer : IDisposable
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var port = clusterBus ? UnusedClusterPort() : UnusedPort();
-            var process = Launch(port, arguments, directory);
-            if (WaitUntilReady(process))
+            var output = new ConcurrentQueue<string>();
+            var full = $"--port {port} --bind 127.0.0.1 {arguments}";
+            var process = LaunchRaw(full, directory);
+            if (WaitUntilReady(process, output, ServerReady))
             {
-                return new OwnRedisServer(process, port, arguments, directory);
+                return new OwnRedisServer(process, output, port, full, directory);
             }
 
             if (!process.HasExited)
@@ -55,6 +64,40 @@ internal sealed class OwnRedisServer : IDisposable
         throw new InvalidOperationException("redis-server did not start on any of five ports.");
     }
 
+    /// <summary>
+    /// A redis-sentinel monitoring <paramref name="primary"/> as <paramref name="serviceName"/>, quorum 1, with a
+    /// primary seen down after one second; its configuration file (which Sentinel rewrites) in <paramref name="directory"/>.
+    /// </summary>
+    public static OwnRedisServer StartSentinel(OwnRedisServer primary, string serviceName, string directory)
+    {
+        var file = Path.Combine(directory, $"sentinel-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, $"""
+            sentinel monitor {serviceName} 127.0.0.1 {primary.Port} 1
+            sentinel down-after-milliseconds {serviceName} 1000
+            sentinel failover-timeout {serviceName} 3000
+            """);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var port = UnusedPort();
+            var arguments = $"\"{file}\" --sentinel --port {port} --bind 127.0.0.1";
+            var output = new ConcurrentQueue<string>();
+            var process = LaunchRaw(arguments, directory);
+            if (WaitUntilReady(process, output, "+monitor master"))
+            {
+                return new OwnRedisServer(process, output, port, arguments, directory);
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            process.Dispose();
+        }
+
+        throw new InvalidOperationException("redis-sentinel did not start on any of five ports.");
+    }
+
     /// <summary>SIGKILL: no shutdown save, no AOF rewrite; what is on disk is what a crash leaves.</summary>
     public void KillHard()
     {
@@ -63,22 +106,22 @@ internal sealed class OwnRedisServer : IDisposable
         _process.WaitForExit(5000);
     }
 
-    /// <summary>Starts it again on the same port and files (after <see cref="KillHard"/>).</summary>
+    /// <summary>Starts a server (not a sentinel) again on the same port and files (after <see cref="KillHard"/>).</summary>
     public void Restart()
     {
         _process.Dispose();
-        _process = Launch(Port, _arguments, _directory);
-        if (!WaitUntilReady(_process))
+        _process = LaunchRaw(_arguments, _directory);
+        if (!WaitUntilReady(_process, _output, ServerReady))
         {
             throw new InvalidOperationException($"redis-server did not start again on port {Port}.");
         }
     }
 
-    private static Process Launch(int port, string arguments, string? directory)
+    private static Process LaunchRaw(string arguments, string? directory)
     {
         try
         {
-            return Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 {arguments}")
+            return Process.Start(new ProcessStartInfo("redis-server", arguments)
             {
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
@@ -115,8 +158,9 @@ internal sealed class OwnRedisServer : IDisposable
         kill.WaitForExit();
     }
 
-    // Redis's own log line, printed after it bound the port; end of output means it exited (port taken).
-    private static bool WaitUntilReady(Process process)
+    // Redis's own log line, printed after it bound the port; end of output means it exited (port taken). The output
+    // stays captured for the process's life.
+    private static bool WaitUntilReady(Process process, ConcurrentQueue<string> output, string readyLine)
     {
         var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, line) =>
@@ -124,8 +168,11 @@ internal sealed class OwnRedisServer : IDisposable
             if (line.Data is null)
             {
                 ready.TrySetResult(false);
+                return;
             }
-            else if (line.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
+
+            output.Enqueue(line.Data);
+            if (line.Data.Contains(readyLine, StringComparison.Ordinal))
             {
                 ready.TrySetResult(true);
             }

@@ -25,6 +25,14 @@ internal sealed class RelayConfig
         Set("Outbox", new JsonObject { ["PollInterval"] = "00:00:00.1", ["RetryBaseDelay"] = "00:00:00.1", ["RetryMaxDelay"] = "00:00:00.4", ["Expiry"] = expiry })
         .Set("Resilience", new JsonObject { ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:01", ["MinimumThroughput"] = 1000 });
 
+    /// <summary><see cref="FastRetries"/> with a short outbox lease, so a killed replica's claimed work is taken over quickly.</summary>
+    public RelayConfig FastRetries(TimeSpan lease)
+    {
+        FastRetries();
+        _relay["Outbox"]!["Lease"] = lease.ToString();
+        return this;
+    }
+
     public RelayConfig SqlitePath(string path, string? redis = null, string? prefix = null)
     {
         var storage = new JsonObject { ["SqlitePath"] = path };

@@ -42,6 +42,21 @@ internal sealed partial class RelayProcess : IDisposable
         return relay;
     }
 
+    /// <summary>
+    /// One replica of several sharing <paramref name="redis"/> under <paramref name="prefix"/> (storage from the
+    /// environment, as an operator sets it), with its own working directory and fall-back SQLite file.
+    /// </summary>
+    public static Task<RelayProcess> StartReplicaAsync(RelayConfig config, string redis, string prefix, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Relay__Storage__Redis"] = redis,
+            ["Relay__Storage__RedisKeyPrefix"] = prefix,
+        };
+        return StartAsync(workDir, config.SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson(), variables);
+    }
+
     /// <summary>Runs the relay found in <paramref name="binaryDirectory"/> from that directory (as the container does), configured by <paramref name="environment"/>.</summary>
     public static async Task<RelayProcess> StartAsync(string binaryDirectory, IReadOnlyDictionary<string, string> environment)
     {

@@ -28,7 +28,7 @@ public sealed class MetricsTests
         // below has its final value.
         Dictionary<string, double> metrics = [];
         Assert.True(await Eventually.TrueAsync(
-            () => (metrics = Parse(http.GetStringAsync(new Uri(relay.ManagementAddress, "/metrics")).Result)).GetValueOrDefault("mprelay_target_duration_seconds_count{result=\"delivered\",target=\"bot\"}") == 3
+            () => (metrics = PrometheusText.Parse(http.GetStringAsync(new Uri(relay.ManagementAddress, "/metrics")).Result)).GetValueOrDefault("mprelay_target_duration_seconds_count{result=\"delivered\",target=\"bot\"}") == 3
                 && metrics.GetValueOrDefault("mprelay_outbox_pending{store=\"sqlite\"}", -1) == 0,
             TimeSpan.FromSeconds(15)), string.Join("\n", metrics.Where(m => m.Key.StartsWith("mprelay", StringComparison.Ordinal) && !m.Key.Contains("bucket", StringComparison.Ordinal))));
 
@@ -58,11 +58,4 @@ public sealed class MetricsTests
         var start = series.IndexOf(name + "=\"", StringComparison.Ordinal) + name.Length + 2;
         return series[start..series.IndexOf('"', start)];
     }
-
-    // Prometheus text format: "name{labels} value" per line; labels as exposed, without the meter's scope label.
-    private static Dictionary<string, double> Parse(string exposition) =>
-        exposition.Split('\n')
-            .Where(line => line.Length > 0 && line[0] != '#')
-            .Select(line => line.Replace("otel_scope_name=\"MpEventRelay\",", "", StringComparison.Ordinal).Replace("{otel_scope_name=\"MpEventRelay\"}", "", StringComparison.Ordinal).Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
 }

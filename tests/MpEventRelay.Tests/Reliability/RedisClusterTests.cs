@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
@@ -78,18 +77,6 @@ public sealed class RedisClusterTests(RedisCluster cluster, ITestOutputHelper ou
         Assert.Equal(new DeliveryCount(30, 30, 0, 0), counts);
     }
 
-    private Task<RelayProcess> StartReplicaAsync(TargetStub idaas, TargetStub bot, string prefix)
-    {
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
-        var config = RelayConfig.ModeTwo(idaas, bot)
-            .Set("Outbox", new JsonObject { ["PollInterval"] = "00:00:00.1", ["RetryBaseDelay"] = "00:00:00.1", ["RetryMaxDelay"] = "00:00:00.4", ["Lease"] = Lease.ToString() })
-            .Set("Resilience", new JsonObject { ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:01", ["MinimumThroughput"] = 1000 })
-            .SqlitePath(Path.Combine(workDir, "outbox.db"))
-            .ToJson();
-        return RelayProcess.StartAsync(workDir, config, new Dictionary<string, string>
-        {
-            ["Relay__Storage__Redis"] = cluster.Configuration,
-            ["Relay__Storage__RedisKeyPrefix"] = prefix,
-        });
-    }
+    private Task<RelayProcess> StartReplicaAsync(TargetStub idaas, TargetStub bot, string prefix) =>
+        RelayProcess.StartReplicaAsync(RelayConfig.ModeTwo(idaas, bot).FastRetries(Lease), cluster.Configuration, prefix);
 }

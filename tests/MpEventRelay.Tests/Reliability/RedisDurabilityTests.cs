@@ -66,12 +66,6 @@ public sealed class RedisDurabilityTests(ITestOutputHelper output)
 
     private const string Prefix = "durability:";
 
-    private static Task<RelayProcess> StartAsync(TargetStub idaas, TargetStub bot, OwnRedisServer redis, Dictionary<string, string> environment)
-    {
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
-        var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
-        environment["Relay__Storage__Redis"] = redis.Configuration;
-        environment["Relay__Storage__RedisKeyPrefix"] = Prefix;
-        return RelayProcess.StartAsync(workDir, config, environment);
-    }
+    private static Task<RelayProcess> StartAsync(TargetStub idaas, TargetStub bot, OwnRedisServer redis, Dictionary<string, string> environment) =>
+        RelayProcess.StartReplicaAsync(RelayConfig.ModeTwo(idaas, bot).FastRetries(), redis.Configuration, Prefix, environment);
 }

@@ -20,7 +20,7 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
         Fail();
         foreach (var item in items)
         {
-            Items[item.Id] = (item, false);
+            Items.TryAdd(item.Id, (item, false)); // an id already held stays as it is, as in the real stores
         }
 
         return Task.CompletedTask;
