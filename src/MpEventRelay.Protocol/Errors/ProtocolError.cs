@@ -33,6 +33,12 @@ public enum ProtocolError
     /// <summary>A required element (ToUserName, FromUserName, CreateTime, MsgType, Encrypt…) is absent or malformed.</summary>
     MissingElement,
 
-    /// <summary>A significant element appears twice: the relay and a target could read different values.</summary>
+    /// <summary>
+    /// A significant element appears twice, or in a namespace (<c>&lt;x:ToUserName&gt;</c>): the relay and a target, or
+    /// WeChat, could read different values.
+    /// </summary>
     DuplicateElement,
+
+    /// <summary>A passive reply WeChat would refuse: over its size limits (text, news articles, the whole reply).</summary>
+    OverLimit,
 }

@@ -121,11 +121,18 @@ public static class WeChatXmlReader
     }
 
     // Only WeChat's own elements count: no namespace. Each may appear once; a second one is refused rather than
-    // picking one of the two, since a target reading the same bytes might pick the other.
+    // picking one of the two, since a target reading the same bytes might pick the other. One of their names in a
+    // namespace (or with a prefix) is refused too: a reader that ignores namespaces, as WeChat's may, takes it for
+    // the element itself.
     private static bool TryReadKnown(XmlReader reader, XmlFields fields)
     {
-        if (reader.NamespaceURI.Length != 0)
+        if (reader.NamespaceURI.Length != 0 || reader.Prefix.Length != 0)
         {
+            if (IsKnown(reader.LocalName))
+            {
+                throw new ProtocolException(ProtocolError.DuplicateElement, $"<{reader.Name}> is a WeChat element in a namespace.");
+            }
+
             return false;
         }
 
@@ -144,8 +151,44 @@ public static class WeChatXmlReader
             case "MsgSignature": fields.MsgSignature = Once(reader, fields.MsgSignature).Trim(); return true;
             case "TimeStamp": fields.TimeStamp = Once(reader, fields.TimeStamp).Trim(); return true;
             case "Nonce": fields.Nonce = Once(reader, fields.Nonce); return true;
+            case "ArticleCount": fields.ArticleCount = Once(reader, fields.ArticleCount).Trim(); return true;
+            case "Articles": fields.ArticleItems = CountItems(reader, fields.ArticleItems); return true;
             default: return false;
         }
+    }
+
+    private static bool IsKnown(string name) => name is "ToUserName" or "FromUserName" or "CreateTime" or "MsgType" or "Event"
+        or "EventKey" or "Ticket" or "MsgId" or "MsgID" or "Content" or "Encrypt" or "MsgSignature" or "TimeStamp" or "Nonce"
+        or "ArticleCount" or "Articles" or "Image" or "Voice" or "Video" or "Music" or "MediaId" or "xml";
+
+    // The <item> children of <Articles>; the reader ends past </Articles>.
+    private static int CountItems(XmlReader reader, int? already)
+    {
+        if (already is not null)
+        {
+            throw new ProtocolException(ProtocolError.DuplicateElement, "<Articles> appears more than once.");
+        }
+
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return 0;
+        }
+
+        var items = 0;
+        reader.Read();
+        while (reader.MoveToContent() != XmlNodeType.EndElement)
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "item" && reader.NamespaceURI.Length == 0 && reader.Prefix.Length == 0)
+            {
+                items++;
+            }
+
+            reader.Skip();
+        }
+
+        reader.Read();
+        return items;
     }
 
     private static string Once(XmlReader reader, string? already)

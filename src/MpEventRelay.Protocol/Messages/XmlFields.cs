@@ -44,4 +44,10 @@ public sealed class XmlFields
 
     /// <summary><c>Nonce</c> of an encrypted reply envelope.</summary>
     public string? Nonce { get; internal set; }
+
+    /// <summary><c>ArticleCount</c> of a news reply, as written.</summary>
+    public string? ArticleCount { get; internal set; }
+
+    /// <summary>How many <c>item</c> elements a news reply's <c>Articles</c> holds; null without <c>Articles</c>.</summary>
+    public int? ArticleItems { get; internal set; }
 }

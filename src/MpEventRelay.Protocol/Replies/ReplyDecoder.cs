@@ -13,6 +13,18 @@ public static class ReplyDecoder
 {
     private const long LargestSecondsTimestamp = 99_999_999_999;
 
+    /// <summary>The most UTF-8 bytes of a text reply's Content WeChat delivers (its API answers 45002 beyond).</summary>
+    public const int MaxTextBytes = 2048;
+
+    /// <summary>The most articles a news reply may carry.</summary>
+    public const int MaxArticles = 8;
+
+    /// <summary>
+    /// The largest passive reply passed on. WeChat publishes no figure; its largest valid reply (eight articles of
+    /// titles, descriptions and URLs) is a few KB, so anything past this is not one.
+    /// </summary>
+    public const int MaxReplyBytes = 20 * 1024;
+
     /// <summary>Reads a reply; null means "no reply".</summary>
     /// <param name="body">What the server answered.</param>
     /// <param name="keys">The answering server's Token and cryptor (its AppId is the account's).</param>
@@ -69,6 +81,8 @@ public static class ReplyDecoder
             throw new ProtocolException(ProtocolError.MissingElement, "A text reply needs a non-empty Content.");
         }
 
+        CheckLimits(xml, fields);
+
         // Bots written for JavaScript clocks answer in milliseconds; WeChat calls that an invalid response.
         if (createTime > LargestSecondsTimestamp)
         {
@@ -78,6 +92,34 @@ public static class ReplyDecoder
         }
 
         return new PassiveReply(xml, fields);
+    }
+
+    // What WeChat would refuse or cut is refused here, where the target and the reason are known.
+    private static void CheckLimits(byte[] xml, XmlFields fields)
+    {
+        if (xml.Length > MaxReplyBytes)
+        {
+            throw new ProtocolException(ProtocolError.OverLimit, $"The reply is {xml.Length} bytes; a passive reply is at most {MaxReplyBytes}.");
+        }
+
+        if (fields.Content is { } content && Encoding.UTF8.GetByteCount(content) is var textBytes && textBytes > MaxTextBytes)
+        {
+            throw new ProtocolException(ProtocolError.OverLimit, $"The reply's Content is {textBytes} bytes; WeChat takes at most {MaxTextBytes}.");
+        }
+
+        if (string.Equals(fields.MsgType, "news", StringComparison.OrdinalIgnoreCase))
+        {
+            var items = fields.ArticleItems ?? 0;
+            if (!int.TryParse(fields.ArticleCount, out var count) || count != items)
+            {
+                throw new ProtocolException(ProtocolError.MissingElement, $"A news reply's ArticleCount ({fields.ArticleCount ?? "none"}) is not its number of articles ({items}).");
+            }
+
+            if (items is < 1 or > MaxArticles)
+            {
+                throw new ProtocolException(ProtocolError.OverLimit, $"The news reply has {items} articles; WeChat takes 1 to {MaxArticles}.");
+            }
+        }
     }
 
     private static byte[] ReplaceCreateTime(byte[] xml, string seconds)

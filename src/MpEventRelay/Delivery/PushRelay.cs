@@ -100,7 +100,7 @@ internal sealed partial class PushRelay(
     {
         var (model, account, route, push, _, _, _) = delivery;
         var options = model.Options;
-        var choice = chooser.FirstUsableAsync(account, route!, push.Message, repliers, options);
+        var choice = chooser.FirstUsableAsync(delivery, repliers);
         lateReplies.ShowTypingWhileSlow(delivery, choice);
         var inTime = true;
         try

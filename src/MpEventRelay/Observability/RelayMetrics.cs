@@ -35,6 +35,7 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _outboxFallback;
     private readonly Counter<long> _deadDropped;
     private readonly Counter<long> _outboxMoved;
+    private readonly Counter<long> _repliesRefused;
     private readonly ConcurrentDictionary<string, OutboxStats> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _laneInFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _redisDurability = new(StringComparer.Ordinal);
@@ -57,6 +58,7 @@ internal sealed class RelayMetrics : IDisposable
         _dedupOverCapacity = _meter.CreateCounter<long>("mprelay.dedup.over.capacity", description: "Messages remembered beyond Dedup:Capacity because their replay window had not ended.");
         _signatureReuse = _meter.CreateCounter<long>("mprelay.signature.reuse", description: "Plaintext pushes refused: a signature already seen with another body.");
         _outboxUnavailable = _meter.CreateCounter<long>("mprelay.outbox.unavailable", description: "Times no outbox store could record a delivery.");
+        _repliesRefused = _meter.CreateCounter<long>("mprelay.replies.refused", description: "Replies not passed on to WeChat (it got success), by account, target and reason: other-user, over-limit, duplicate-element, missing-element, bad-signature…");
         _repliesChosen = _meter.CreateCounter<long>("mprelay.replies.chosen", description: "Passive replies WeChat got, by account, route and the replier whose answer was used.");
         _lateReplies = _meter.CreateCounter<long>("mprelay.late.replies", description: "Replies chosen after WeChat's answer, by how they went: passive (a retry took it), api, api-failed (by WeChat's error code), unmappable, no-app-secret.");
         _tokenRefreshes = _meter.CreateCounter<long>("mprelay.token.refreshes", description: "Access-token fetches (stable_token), by AppId and WeChat's error code (0: success).");
@@ -135,6 +137,9 @@ internal sealed class RelayMetrics : IDisposable
     public void DedupOverCapacity() => _dedupOverCapacity.Add(1);
 
     public void SignatureReused(string account) => _signatureReuse.Add(1, new KeyValuePair<string, object?>("account", account));
+
+    public void ReplyRefused(string account, string target, string reason) =>
+        _repliesRefused.Add(1, new TagList { { "account", account }, { "target", target }, { "reason", reason } });
 
     public void ReplyChosen(string account, string route, string target) =>
         _repliesChosen.Add(1, new TagList { { "account", account }, { "route", route }, { "target", target } });

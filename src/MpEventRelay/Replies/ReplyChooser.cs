@@ -1,8 +1,5 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
-using MpEventRelay.Model;
-using MpEventRelay.Protocol.Messages;
 
 namespace MpEventRelay.Replies;
 
@@ -14,7 +11,7 @@ namespace MpEventRelay.Replies;
 internal sealed class ReplyChooser(ReplyTranslator translator, Observability.RelayMetrics metrics)
 {
     /// <summary>The chosen reply, or null when no replier has one. Never throws.</summary>
-    public async Task<RelayAnswer?> FirstUsableAsync(AccountModel account, RouteModel route, PushMessage message, IReadOnlyList<Replier> repliers, RelayOptions options)
+    public async Task<RelayAnswer?> FirstUsableAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)
     {
         foreach (var replier in repliers)
         {
@@ -24,10 +21,10 @@ internal sealed class ReplyChooser(ReplyTranslator translator, Observability.Rel
                 continue;
             }
 
-            var answer = translator.Translate(replier.Target, message, result.Body, options);
+            var answer = translator.Translate(delivery, replier.Target, result.Body);
             if (answer.ReplyXml is not null)
             {
-                metrics.ReplyChosen(account.Name, route.Name, replier.Target.Name);
+                metrics.ReplyChosen(delivery.Account.Name, delivery.Route!.Name, replier.Target.Name);
                 return answer;
             }
         }

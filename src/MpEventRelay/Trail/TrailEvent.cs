@@ -38,4 +38,6 @@ internal enum TrailEventKind
     LateReply,
     /// <summary>A delivery that expired into a dead letter (replayable).</summary>
     DeadLetter,
+    /// <summary>A replier's reply that was not passed on to WeChat, and why (WeChat got <c>success</c>).</summary>
+    ReplyRefused,
 }

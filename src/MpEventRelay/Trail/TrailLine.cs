@@ -13,6 +13,7 @@ internal static class TrailLine
     public const string Delivery = "delivery";
     public const string DeadLetter = "dead-letter";
     public const string LateReply = "late-reply";
+    public const string ReplyRefused = "reply-refused";
 
     /// <summary>Writes <paramref name="e"/> as one line (the caller adds the newline).</summary>
     public static void Write(Utf8JsonWriter json, TrailEvent e)
@@ -25,6 +26,7 @@ internal static class TrailLine
             TrailEventKind.WeChatTry => WeChat,
             TrailEventKind.Delivery => Delivery,
             TrailEventKind.DeadLetter => DeadLetter,
+            TrailEventKind.ReplyRefused => ReplyRefused,
             _ => LateReply,
         });
         Optional("account"u8, e.Account);

@@ -64,6 +64,15 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
         }
     }
 
+    /// <summary>A reply of <paramref name="target"/>'s not passed on to WeChat, because of <paramref name="reason"/>.</summary>
+    public void ReplyRefused(Dedup.PushKey key, string target, string reason)
+    {
+        if (Enabled)
+        {
+            Write(new TrailEvent(key.Id, Now, TrailEventKind.ReplyRefused) { Target = target, Error = reason });
+        }
+    }
+
     /// <summary>A delivery that expired into a dead letter after <paramref name="attempts"/> attempts.</summary>
     public void DeadLetter(Dedup.PushKey key, string target, int attempts, string? error)
     {

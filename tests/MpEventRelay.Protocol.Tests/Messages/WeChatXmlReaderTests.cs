@@ -131,12 +131,19 @@ public sealed class WeChatXmlReaderTests
     }
 
     [Fact]
-    public void Elements_in_a_namespace_are_not_wechats()
+    public void A_WeChat_element_in_a_namespace_is_refused_as_a_second_reading_of_it()
     {
-        var fields = WeChatXmlReader.Read(Encoding.UTF8.GetBytes("<xml xmlns:x=\"urn:x\"><x:Event>SCAN</x:Event><Event>CLICK</Event><x:FromUserName>oX</x:FromUserName></xml>"));
+        // A reader that ignores namespaces (WeChat's, a target's) would take x:Event for the Event.
+        AssertRefused(ProtocolError.DuplicateElement, "<xml xmlns:x=\"urn:x\"><x:Event>SCAN</x:Event><Event>CLICK</Event></xml>");
+        AssertRefused(ProtocolError.DuplicateElement, "<xml><Event>CLICK</Event><FromUserName xmlns=\"urn:x\">oX</FromUserName></xml>");
+    }
+
+    [Fact]
+    public void Other_elements_in_a_namespace_are_skipped()
+    {
+        var fields = WeChatXmlReader.Read(Encoding.UTF8.GetBytes("<xml xmlns:x=\"urn:x\"><x:Extra>SCAN</x:Extra><Event>CLICK</Event></xml>"));
 
         Assert.Equal("CLICK", fields.Event);
-        Assert.Null(fields.FromUserName);
     }
 
     [Fact]
