@@ -36,6 +36,11 @@ public static class RelayApp
         builder.Services.AddMpEventRelay(builder.Configuration);
 
         var app = builder.Build();
+        if (Hosting.TrustedProxies.Options(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded); // first: everything after sees the real client's address
+        }
+
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms";

@@ -25,6 +25,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         StorageValidator.Validate(options, errors);
         DedupValidator.Validate(options.Dedup, errors);
         ManagementValidator.Validate(options.Management, errors);
+        AdminValidator.Validate(options.Admin, errors);
         WeChatApiValidator.Validate(options, errors);
         TrailValidator.Validate(options.Trail, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);

@@ -12,4 +12,11 @@ public sealed record ManagementOptions
     /// management endpoints share the push port (fine on a developer machine; a warning outside Development).
     /// </summary>
     public string? Url { get; init; }
+
+    /// <summary>
+    /// The load balancers or proxies in front of the relay (addresses or networks: <c>10.0.0.5</c>, <c>10.1.0.0/16</c>),
+    /// whose <c>X-Forwarded-For</c> names the real client: the wrong-admin-key limit and the logs then count that
+    /// client, not the proxy. Empty (the default): the header is ignored, since anyone could send it.
+    /// </summary>
+    public string[] TrustedProxies { get; init; } = [];
 }

@@ -53,6 +53,44 @@ public sealed class ConfigurationValidationTests
         Assert.All(errors.All, e => Assert.DoesNotContain("short", e, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(31, true)]
+    [InlineData(32, false)]
+    public void An_admin_key_shorter_than_32_characters_is_refused_with_its_length_and_not_its_value(int length, bool refused)
+    {
+        var key = string.Concat(Enumerable.Repeat("k", length));
+        var errors = new ConfigurationErrors();
+
+        Build(Example(("Relay:Admin:Key", key)), errors);
+
+        var error = errors.All.SingleOrDefault(e => e.StartsWith("Relay:Admin:Key:", StringComparison.Ordinal));
+        Assert.Equal(refused, error is not null);
+        if (refused)
+        {
+            Assert.Contains($"is {length} characters; at least 32", error, StringComparison.Ordinal);
+            Assert.Contains("openssl rand -hex 16", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(key + " ", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_trusted_proxy_must_be_an_address_or_a_network()
+    {
+        var errors = new ConfigurationErrors();
+
+        Build(Example(("Relay:Management:TrustedProxies:0", "10.0.0.5"), ("Relay:Management:TrustedProxies:1", "10.1.0.0/16"), ("Relay:Management:TrustedProxies:2", "proxy.local")), errors);
+
+        Assert.Equal(["Relay:Management:TrustedProxies:2"], errors.All.Select(e => e[..e.IndexOf(": ", StringComparison.Ordinal)]));
+    }
+
+    // The example file with some keys set over it.
+    private static IConfiguration Example(params (string Key, string Value)[] overrides) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json"))
+            .AddInMemoryCollection(overrides.Select(o => new KeyValuePair<string, string?>(o.Key, o.Value)))
+            .Build();
+
     private static RelayModel? Build(IConfiguration configuration, ConfigurationErrors errors) =>
         ConfigurationLoader.Standalone("Production").Load(configuration, errors);
 

@@ -113,7 +113,7 @@ public sealed class EnvironmentOnlyDeploymentTests(PublishedRelay published, ITe
         var environment = new Dictionary<string, string>(Operator(idaas, bot))
         {
             ["Relay__Management__Url"] = "http://127.0.0.1:0",
-            ["Relay__Admin__Key"] = "an-admin-key-for-tests",
+            ["Relay__Admin__Key"] = "an-admin-key-for-tests-0123456789",
         };
         using var relay = await RelayProcess.StartAsync(published.Directory, environment);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -121,8 +121,8 @@ public sealed class EnvironmentOnlyDeploymentTests(PublishedRelay published, ITe
 
         foreach (var path in new[] { "/metrics", "/health/live", "/health/ready", "/admin/dead-letters" })
         {
-            using var onPush = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.BaseAddress, path)) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests" } } };
-            using var onManagement = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.ManagementAddress, path)) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests" } } };
+            using var onPush = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.BaseAddress, path)) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests-0123456789" } } };
+            using var onManagement = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.ManagementAddress, path)) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests-0123456789" } } };
             Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(onPush)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(onManagement)).StatusCode);
         }

@@ -11,7 +11,7 @@ namespace MpEventRelay.Tests.Faults;
 /// <summary>A delivery that throws something no one expected (a handler bug): that delivery fails, nothing else.</summary>
 public sealed class ThrowingDeliveryTests
 {
-    private const string AdminKey = "throwing-admin-key";
+    private const string AdminKey = "throwing-admin-key-0123456789abcd";
 
     [Fact]
     public async Task A_handler_that_throws_costs_its_delivery_only_and_ends_as_a_dead_letter_with_its_reason()

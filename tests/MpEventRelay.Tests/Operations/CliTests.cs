@@ -10,7 +10,7 @@ namespace MpEventRelay.Tests.Operations;
 /// <summary>Every <c>mprelay</c> command against a running relay.</summary>
 public sealed class CliTests : IAsyncLifetime
 {
-    private const string AdminKey = "cli-admin-key";
+    private const string AdminKey = "cli-admin-key-0123456789abcdefghi";
     private readonly TargetStub _idaas = new();
     private readonly TargetStub _bot = new();
     private RelayServer _relay = null!;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;

@@ -13,7 +13,7 @@ namespace MpEventRelay.Tests.Operations;
 /// <summary>"What happened to this user's push?" — answered from the trail, found by OpenID, MsgId or outcome.</summary>
 public sealed class TrailTests : IAsyncLifetime
 {
-    private const string AdminKey = "trail-test-admin-key-0123456789";
+    private const string AdminKey = "trail-test-admin-key-0123456789ab";
     private readonly TargetStub _idaas = new();
     private readonly TargetStub _bot = new();
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "mprelay-tests", "trail-" + Guid.NewGuid().ToString("N"));

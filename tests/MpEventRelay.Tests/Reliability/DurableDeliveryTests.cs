@@ -12,7 +12,7 @@ namespace MpEventRelay.Tests.Reliability;
 /// <summary>Targets that go down: nothing accepted is lost, nothing is delivered twice, expired deliveries can be replayed.</summary>
 public sealed class DurableDeliveryTests(ITestOutputHelper output)
 {
-    private const string AdminKey = "test-admin-key";
+    private const string AdminKey = "test-admin-key-0123456789abcdefgh";
 
     [Fact]
     public async Task Target_down_for_a_while_then_back_every_accepted_event_is_delivered_once()

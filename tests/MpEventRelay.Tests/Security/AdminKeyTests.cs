@@ -3,43 +3,89 @@ using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Security;
 
-/// <summary>Guessing the admin key costs the guesser: wrong keys are limited per source address.</summary>
-public sealed class AdminKeyTests
+/// <summary>
+/// Guessing the admin key costs the guesser, never the operator: wrong keys are limited per client address (the
+/// forwarded one behind a trusted proxy) and in all, and the right key is always served. The relay as its own
+/// process, Production, configured by environment variables.
+/// </summary>
+public sealed class AdminKeyTests : IDisposable
 {
-    [Fact]
-    public async Task After_ten_wrong_keys_in_a_minute_an_address_gets_429_even_with_the_right_key()
-    {
-        using var idaas = new TargetStub();
-        using var bot = new TargetStub();
-        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).AdminKey("the-right-key").ToJson());
+    private readonly TargetStub _idaas = new();
+    private readonly TargetStub _bot = new();
 
-        var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < Admin.AdminKeyFilter.FailuresPerMinute + 2; i++)
+    private const string Key = "admin-key-tests-0123456789abcdefgh";
+
+    [Fact]
+    public async Task Twelve_wrong_keys_from_one_address_are_limited_and_the_right_key_still_gets_in()
+    {
+        using var relay = await StartAsync();
+        using var http = new HttpClient();
+
+        var wrong = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
         {
-            answers.Add(await ListAsync(relay, $"guess-{i}"));
+            wrong.Add(await ListAsync(http, relay, $"guess-{i}"));
         }
 
-        var right = await ListAsync(relay, "the-right-key");
-
-        Assert.All(answers.Take(Admin.AdminKeyFilter.FailuresPerMinute), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
-        Assert.All(answers.Skip(Admin.AdminKeyFilter.FailuresPerMinute), a => Assert.Equal(HttpStatusCode.TooManyRequests, a));
-        Assert.Equal(HttpStatusCode.TooManyRequests, right); // the address is locked out for the rest of the minute
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 10).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 2)), wrong);
+        Assert.Equal(HttpStatusCode.OK, await ListAsync(http, relay, Key));
     }
 
     [Fact]
-    public async Task The_right_key_is_served()
+    public async Task Behind_a_trusted_proxy_the_limit_follows_the_forwarded_client_and_elsewhere_the_header_is_ignored()
     {
-        using var idaas = new TargetStub();
-        using var bot = new TargetStub();
-        await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).AdminKey("the-right-key").ToJson());
+        using var trusting = await StartAsync(new() { ["Relay__Management__TrustedProxies__0"] = "127.0.0.1" });
+        using var untrusting = await StartAsync();
+        using var http = new HttpClient();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await ListAsync(relay, "wrong"));
-        Assert.Equal(HttpStatusCode.OK, await ListAsync(relay, "the-right-key"));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await ListAsync(http, trusting, "guess", forwardedFor: "203.0.113.7"));
+            Assert.Equal(HttpStatusCode.Unauthorized, await ListAsync(http, untrusting, "guess", forwardedFor: $"203.0.113.{i}"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await ListAsync(http, trusting, "guess", forwardedFor: "203.0.113.7"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ListAsync(http, trusting, "guess", forwardedFor: "203.0.113.8")); // another client behind the same proxy
+        Assert.Equal(HttpStatusCode.TooManyRequests, await ListAsync(http, untrusting, "guess", forwardedFor: "203.0.113.99")); // a forged header changes nothing
     }
 
-    private static async Task<HttpStatusCode> ListAsync(RelayServer relay, string key)
+    [Fact]
+    public async Task A_hundred_wrong_keys_spread_over_a_hundred_addresses_reach_the_ceiling_and_the_right_key_still_gets_in()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/dead-letters") { Headers = { { "X-Admin-Key", key } } };
-        return (await relay.Http.SendAsync(request)).StatusCode;
+        using var relay = await StartAsync(new() { ["Relay__Management__TrustedProxies__0"] = "127.0.0.1" });
+        using var http = new HttpClient();
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await ListAsync(http, relay, "guess", forwardedFor: $"198.51.100.{i}"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await ListAsync(http, relay, "guess", forwardedFor: "198.51.100.200"));
+        Assert.Equal(HttpStatusCode.OK, await ListAsync(http, relay, Key, forwardedFor: "198.51.100.201"));
+    }
+
+    public void Dispose()
+    {
+        _idaas.Dispose();
+        _bot.Dispose();
+    }
+
+    private Task<RelayProcess> StartAsync(Dictionary<string, string>? environment = null)
+    {
+        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var variables = environment ?? [];
+        variables["Relay__Admin__Key"] = Key;
+        return RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(_idaas, _bot).ToJson(), variables);
+    }
+
+    private static async Task<HttpStatusCode> ListAsync(HttpClient http, RelayProcess relay, string key, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(relay.ManagementAddress, "/admin/dead-letters")) { Headers = { { "X-Admin-Key", key } } };
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        return (await http.SendAsync(request)).StatusCode;
     }
 }

@@ -1,14 +1,23 @@
+using System.Net;
 using MpEventRelay.Hosting;
 
 namespace MpEventRelay.Configuration.Validation;
 
-/// <summary>The <c>Relay:Management</c> section: the listener's address must be one Kestrel can bind.</summary>
+/// <summary>The <c>Relay:Management</c> section: the listener's address must be one Kestrel can bind, each trusted proxy an address or a network.</summary>
 internal static class ManagementValidator
 {
     private const string Key = $"{RelayOptions.SectionName}:Management:Url";
 
     public static void Validate(ManagementOptions options, ConfigurationErrors errors)
     {
+        for (var i = 0; i < options.TrustedProxies.Length; i++)
+        {
+            if (!IPAddress.TryParse(options.TrustedProxies[i], out _) && !IPNetwork.TryParse(options.TrustedProxies[i], out _))
+            {
+                errors.Add($"{RelayOptions.SectionName}:Management:TrustedProxies:{i}", $"'{options.TrustedProxies[i]}' is not an IP address or network.", "write the proxy's address (10.0.0.5) or its network (10.1.0.0/16).");
+            }
+        }
+
         if (options.Url is null)
         {
             return;
