@@ -1,4 +1,5 @@
 using MpEventRelay.Admin;
+using MpEventRelay.Configuration;
 using MpEventRelay.Health;
 using MpEventRelay.Hosting;
 using Serilog;
@@ -36,7 +37,7 @@ public static class RelayApp
         builder.Services.AddMpEventRelay(builder.Configuration);
 
         var app = builder.Build();
-        if (Hosting.TrustedProxies.Options(app.Configuration) is { } forwarded)
+        if (TrustedProxies.Options(app.Configuration) is { } forwarded)
         {
             app.UseForwardedHeaders(forwarded); // first: everything after sees the real client's address
         }
@@ -47,22 +48,31 @@ public static class RelayApp
             // This host's logger, not Serilog's static one (which another host in the same process may own).
             options.Logger = app.Services.GetService<Serilog.ILogger>();
         });
+        var hosts = ManagementHosts.From(app.Configuration);
         if (management.IsSeparate)
         {
             // Health, metrics and admin only on their own listener; the push port serves accounts and YARP routes.
             app.MapWhen(management.IsManagementRequest, branch =>
             {
+                branch.Use(hosts.CheckAsync);
                 branch.UseRouting();
                 branch.UseEndpoints(endpoints => MapManagement(endpoints));
             });
         }
-        else
+        else if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>($"{RelayOptions.SectionName}:Management:OnPushPort"))
         {
+            app.UseWhen(IsOperatorPath, branch => branch.Use(hosts.CheckAsync));
             MapManagement(app);
             if (!app.Environment.IsDevelopment())
             {
-                app.Logger.LogWarning("Health, metrics and admin endpoints share the push port; set Relay:Management:Url (e.g. http://0.0.0.0:8081) to serve them on a listener of their own");
+                app.Logger.LogWarning("Metrics, admin and the console are served on the push port (Relay:Management:OnPushPort); set Relay:Management:Url (e.g. http://127.0.0.1:8081) to serve them on a listener of their own");
             }
+        }
+        else
+        {
+            // The port WeChat reaches is public: without a management listener, only health is served on it.
+            app.MapRelayHealth();
+            app.Logger.LogWarning("Metrics, admin and the console are off: the push port does not serve them outside Development. Set Relay:Management:Url (e.g. http://127.0.0.1:8081) to serve them on a listener of their own, or Relay:Management:OnPushPort: true");
         }
 
         app.UseMpEventRelay();
@@ -83,6 +93,9 @@ public static class RelayApp
         app.Logger.LogInformation("Push listener: {PushAddresses}", string.Join(" ", push));
         app.Logger.LogInformation("Management listener: {ManagementAddress}", management.IsSeparate ? $"port {management.Port}" : "the push port");
     }
+
+    private static bool IsOperatorPath(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/admin") || context.Request.Path.StartsWithSegments("/console") || context.Request.Path.StartsWithSegments("/metrics");
 
     private static void MapManagement(IEndpointRouteBuilder endpoints)
     {

@@ -13,7 +13,12 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin").AddEndpointFilterFactory((context, next) =>
         {
             var filter = context.ApplicationServices.GetRequiredService<AdminKeyFilter>();
-            return invocation => filter.InvokeAsync(invocation, next);
+            return invocation =>
+            {
+                // Dead letters, trails and overviews are no one's to keep: not a browser's cache, not a proxy's.
+                invocation.HttpContext.Response.Headers.CacheControl = "no-store";
+                return filter.InvokeAsync(invocation, next);
+            };
         });
         admin.MapGet("/dead-letters", ListAsync);
         admin.MapPost("/dead-letters/{id}/replay", ReplayAsync);

@@ -14,6 +14,20 @@ public sealed record ManagementOptions
     public string? Url { get; init; }
 
     /// <summary>
+    /// Without <see cref="Url"/>, outside Development: serve <c>/admin/*</c>, <c>/console</c> and <c>/metrics</c> on the push
+    /// port anyway (false, the default: they answer 404 there, since that port is the one WeChat, and so the internet,
+    /// reaches). Health is always served.
+    /// </summary>
+    public bool OnPushPort { get; init; }
+
+    /// <summary>
+    /// Host names the management endpoints answer to besides IP addresses and <c>localhost</c> (e.g.
+    /// <c>mprelay.internal</c>): a request naming any other host gets 400, so a web page that re-binds its own DNS name
+    /// to the relay's address cannot read <c>/metrics</c> or <c>/console</c> from an operator's browser.
+    /// </summary>
+    public string[] AllowedHosts { get; init; } = [];
+
+    /// <summary>
     /// The load balancers or proxies in front of the relay (addresses or networks: <c>10.0.0.5</c>, <c>10.1.0.0/16</c>),
     /// whose <c>X-Forwarded-For</c> names the real client: the wrong-admin-key limit and the logs then count that
     /// client, not the proxy. Empty (the default): the header is ignored, since anyone could send it.

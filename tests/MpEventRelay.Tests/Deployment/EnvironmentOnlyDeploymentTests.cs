@@ -132,6 +132,39 @@ public sealed class EnvironmentOnlyDeploymentTests(PublishedRelay published, ITe
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(relay.ManagementAddress, "/wechat/main"))).StatusCode);
     }
 
+    [Fact]
+    public async Task Without_a_management_listener_admin_console_and_metrics_are_not_on_the_push_port_unless_opted_in()
+    {
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        var environment = new Dictionary<string, string>(Operator(idaas, bot)) { ["Relay__Admin__Key"] = "an-admin-key-for-tests-0123456789" };
+        using var closed = await RelayProcess.StartAsync(published.Directory, environment);
+        environment["Relay__Management__OnPushPort"] = "true";
+        using var opted = await RelayProcess.StartAsync(published.Directory, environment);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        foreach (var path in new[] { "/metrics", "/console", "/admin/dead-letters", "/admin/trail", "/admin/overview" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await GetAsync(http, closed.Url(path)));
+            Assert.Equal(HttpStatusCode.OK, await GetAsync(http, opted.Url(path)));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(http, closed.Url("/health/ready"))); // a balancer still probes it
+        Assert.Contains("Metrics, admin and the console are off", closed.Output, StringComparison.Ordinal);
+
+        // DNS rebinding: a page on another name that resolves to the relay gets nothing.
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, opted.Url("/metrics")) { Headers = { Host = "attacker.example" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+        using var admin = new HttpRequestMessage(HttpMethod.Get, opted.Url("/admin/dead-letters")) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests-0123456789" } } };
+        Assert.Equal("no-store", (await http.SendAsync(admin)).Headers.CacheControl?.ToString());
+    }
+
+    private static async Task<HttpStatusCode> GetAsync(HttpClient http, Uri url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "X-Admin-Key", "an-admin-key-for-tests-0123456789" } } };
+        return (await http.SendAsync(request)).StatusCode;
+    }
+
     private static WeChatKeys DemoKeys() => new(DemoSecrets.AccountToken, new Protocol.Crypto.WeChatCryptor(Keys.AppId, DemoSecrets.AccountKey));
 
     // The example configuration's shape, written as an operator would in a container's environment.

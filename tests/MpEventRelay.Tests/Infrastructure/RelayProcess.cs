@@ -32,12 +32,18 @@ internal sealed partial class RelayProcess : IDisposable
 
     public Uri Url(string path) => new(BaseAddress, path);
 
-    /// <summary>Runs the build output's relay in <paramref name="workingDirectory"/>, with <paramref name="configurationJson"/> as its appsettings.json.</summary>
+    /// <summary>
+    /// Runs the build output's relay in <paramref name="workingDirectory"/>, with <paramref name="configurationJson"/> as
+    /// its appsettings.json and, unless <paramref name="environment"/> says otherwise, a management listener on a free
+    /// loopback port (as the container has one), where <see cref="ManagementAddress"/> reaches metrics and admin.
+    /// </summary>
     public static async Task<RelayProcess> StartAsync(string workingDirectory, string configurationJson, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(workingDirectory);
         await File.WriteAllTextAsync(Path.Combine(workingDirectory, "appsettings.json"), configurationJson);
-        var relay = Launch(BuildOutput, workingDirectory, environment ?? new Dictionary<string, string>());
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        variables.TryAdd("Relay__Management__Url", "http://127.0.0.1:0");
+        var relay = Launch(BuildOutput, workingDirectory, variables);
         await relay.WaitUntilListeningAsync();
         return relay;
     }

@@ -38,6 +38,8 @@ internal sealed class RelayServer : IAsyncDisposable
         {
             // Only the test's configuration: not the demo defaults copied next to the test assembly.
             builder.Configuration.Sources.Clear();
+            // One port for everything in the fast tier, opted in as an operator would; a test's own setting wins.
+            builder.Configuration.AddInMemoryCollection([new("Relay:Management:OnPushPort", "true")]);
             source(builder.Configuration);
             builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", logLevel)]);
             services?.Invoke(builder.Services);

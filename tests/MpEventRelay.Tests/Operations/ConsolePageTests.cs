@@ -46,6 +46,22 @@ public sealed class ConsolePageTests(ITestOutputHelper output)
         Assert.Contains("dead letter after", trail.Text, StringComparison.Ordinal);
         Assert.Single(browser.FindElements(By.CssSelector("#targets .destination-row")), r => r.Text.Contains("bot", StringComparison.Ordinal));
 
+        // The page's own script runs (above) under its policy; anything injected inline does not.
+        var policy = (await relay.Http.GetAsync("/console")).Headers.GetValues("Content-Security-Policy").Single();
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        var js = (IJavaScriptExecutor)browser;
+        js.ExecuteScript("""
+            const holder = document.createElement('div');
+            holder.innerHTML = '<img id="probe" src="/not-there.png" onerror="window.ranHandler = 1">';
+            document.body.appendChild(holder);
+            const script = document.createElement('script');
+            script.textContent = 'window.ranScript = 1';
+            document.body.appendChild(script);
+            """);
+        wait.Until(b => (bool)((IJavaScriptExecutor)b).ExecuteScript("return document.getElementById('probe').complete")!);
+        Assert.Null(js.ExecuteScript("return window.ranHandler ?? null"));
+        Assert.Null(js.ExecuteScript("return window.ranScript ?? null"));
+
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "console.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
