@@ -24,6 +24,7 @@ internal static class TestModel
             Path = "/wechat/main",
             AppId = AppId,
             Keys = keys,
+            DedupHashKey = MpEventRelay.Dedup.DedupKey.DeriveHashKey(keys.Token),
             Decoder = new PushDecoder(keys.Token, cryptor),
             AcceptsPlaintext = false,
             Routes = [new RouteModel { Name = "everything", Match = new RouteMatcher(), Repliers = [bot], Copies = [] }],

@@ -135,7 +135,7 @@ internal sealed partial class WeChatAccountMiddleware(
             routing?.SetTag("mprelay.kind", push.Message.IsEvent ? "event/" + push.Message.Event : push.Message.MsgType);
         }
 
-        var key = new Dedup.PushKey(Dedup.DedupKey.For(account.AppId, push.Message));
+        var key = new Dedup.PushKey(Dedup.DedupKey.For(account.DedupHashKey, account.AppId, push.Message));
         var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, rememberFor));
         Dedup.RelayAnswer answer;
         try

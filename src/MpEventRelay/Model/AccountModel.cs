@@ -9,6 +9,9 @@ internal sealed class AccountModel
     public required string Path { get; init; }
     public required string AppId { get; init; }
     public required WeChatKeys Keys { get; init; }
+
+    /// <summary>The key of the account's dedup keys (<see cref="Dedup.DedupKey.For"/>), from <c>Relay:Trail:HashKey</c> or the Token.</summary>
+    public required byte[] DedupHashKey { get; init; }
     public required PushDecoder Decoder { get; init; }
     /// <summary>True when a plaintext push is accepted: the account has no key, or <c>AllowPlaintext</c> is set.</summary>
     public required bool AcceptsPlaintext { get; init; }

@@ -38,6 +38,8 @@ internal static class AccountModelFactory
             Path = path!.Length > 1 ? path.TrimEnd('/') : path,
             AppId = account.AppId!,
             Keys = keys,
+            // The same on every replica (they share the configuration), and kept across restarts: retries still match.
+            DedupHashKey = Dedup.DedupKey.DeriveHashKey(options.Trail.HashKey ?? keys.Token),
             Decoder = new PushDecoder(keys.Token, cryptor, options.MaxBodyBytes),
             AcceptsPlaintext = cryptor is null || account.AllowPlaintext,
             AppSecret = string.IsNullOrWhiteSpace(account.AppSecret) ? null : account.AppSecret.Trim(),
