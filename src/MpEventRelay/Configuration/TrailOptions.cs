@@ -16,6 +16,12 @@ public sealed record TrailOptions
     public int MaxPushes { get; init; } = 200_000;
 
     /// <summary>
+    /// At most about this many bytes of stored events (the database file is this plus SQLite's pages and WAL); the
+    /// oldest go first, checked every minute. Default 256 MB: 200,000 ordinary pushes take about 60 MB.
+    /// </summary>
+    public long MaxBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// The key of the OpenID hashes (HMAC-SHA256). Default: derived per account from its Token (HKDF), so a Token change
     /// starts new hashes. Set it to keep hashes stable across Token changes and accounts.
     /// </summary>

@@ -8,8 +8,11 @@ internal sealed class SearchedPush(string id, long order)
     /// <summary>The order the search met the push in (newest first): breaks ties between equal times.</summary>
     public long Order { get; } = order;
 
-    /// <summary>Its lines, newest first.</summary>
+    /// <summary>Its lines, newest first: at most <see cref="TrailSearch.MaxEventsPerPush"/>.</summary>
     public List<LineRef> Lines { get; } = [];
+
+    /// <summary>Its older lines not kept (beyond <see cref="TrailSearch.MaxEventsPerPush"/>).</summary>
+    public int Omitted { get; set; }
 
     /// <summary>The oldest WeChat try read: it describes the push.</summary>
     public LineRef? Opening { get; set; }

@@ -28,6 +28,7 @@ internal sealed class SqliteTrailStore : IDisposable
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insert;
     private long _pushes;
+    private long _bytes;
 
     /// <param name="outboxPath">The SQLite outbox's file: the trail lives beside it, <c>outbox.db</c> → <c>outbox-trail.db</c>.</param>
     public SqliteTrailStore(string outboxPath)
@@ -54,16 +55,18 @@ internal sealed class SqliteTrailStore : IDisposable
         {
             var connection = Open();
             await using var transaction = connection.BeginTransaction();
-            var added = 0L;
+            long added = 0, bytes = 0;
             for (var next = 0; next < events.Count;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (next, var opened) = Insert(connection, events, next, Math.Max(1, rowPushes));
                 added += opened;
+                bytes += _buffer.WrittenCount;
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _pushes += added;
+            _bytes += bytes;
         }
         finally
         {
@@ -131,22 +134,24 @@ internal sealed class SqliteTrailStore : IDisposable
     /// <summary>
     /// Removes, from the oldest end, the rows whose every event is past the retention, then rows while the trail holds
     /// more than <paramref name="maxPushes"/> pushes (so it holds at most that many, and up to a row's pushes fewer). A
-    /// row's pushes are those it opened; a push whose events span two rows goes with the older one. Returns the pushes removed.
+    /// row's pushes are those it opened; a push whose events span two rows goes with the older one. Then rows while the
+    /// stored events exceed <paramref name="maxBytes"/>, however few pushes they are. Returns the pushes removed.
     /// </summary>
-    public async Task<long> PruneAsync(long cutoffMs, int maxPushes, CancellationToken cancellationToken)
+    public async Task<long> PruneAsync(long cutoffMs, int maxPushes, long maxBytes, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = Open();
-            long lastSeq = 0, removed = 0;
-            using (var oldest = Prepare(connection, "SELECT seq, last_ms, pushes FROM trail_batch ORDER BY seq"))
+            long lastSeq = 0, removed = 0, removedBytes = 0;
+            using (var oldest = Prepare(connection, "SELECT seq, last_ms, pushes, length(events) FROM trail_batch ORDER BY seq"))
             {
                 while (Step(connection, oldest)
-                    && (raw.sqlite3_column_int64(oldest, 1) < cutoffMs || _pushes - removed > maxPushes))
+                    && (raw.sqlite3_column_int64(oldest, 1) < cutoffMs || _pushes - removed > maxPushes || _bytes - removedBytes > maxBytes))
                 {
                     lastSeq = raw.sqlite3_column_int64(oldest, 0);
                     removed += raw.sqlite3_column_int64(oldest, 2);
+                    removedBytes += raw.sqlite3_column_int64(oldest, 3);
                 }
             }
 
@@ -160,6 +165,7 @@ internal sealed class SqliteTrailStore : IDisposable
             delete.Parameters.AddWithValue("$seq", lastSeq);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _pushes -= removed;
+            _bytes -= removedBytes;
             return removed;
         }
         finally
@@ -192,7 +198,7 @@ internal sealed class SqliteTrailStore : IDisposable
             var lines = new Dictionary<LineRef, StoredTrailLine>();
             using (var row = Prepare(connection, "SELECT events FROM trail_batch WHERE seq = ?1"))
             {
-                foreach (var batch in found.SelectMany(p => p.Lines).GroupBy(l => l.Seq))
+                foreach (var batch in found.SelectMany(p => p.Lines.Append(p.Opening!.Value)).Distinct().GroupBy(l => l.Seq))
                 {
                     raw.sqlite3_bind_int64(row, 1, batch.Key);
                     if (Step(connection, row))
@@ -211,10 +217,25 @@ internal sealed class SqliteTrailStore : IDisposable
             return found.Select(push =>
             {
                 var opening = lines[push.Opening!.Value];
-                var events = push.Lines.AsEnumerable().Reverse().Select(l => lines[l]).OrderBy(l => l.At).ToList();
+                var events = push.Lines.AsEnumerable().Reverse().Append(push.Opening!.Value).Distinct().Select(l => lines[l]).OrderBy(l => l.At).ToList();
                 return new TrailView(push.Id, DateTimeOffset.FromUnixTimeMilliseconds(events[0].At), opening.Account ?? "-", opening.Route ?? "-",
-                    opening.Type ?? "-", opening.MsgId, opening.OpenId ?? "-", events.Select(l => l.ToView()).ToList());
+                    opening.Type ?? "-", opening.MsgId, opening.OpenId ?? "-", events.Select(l => l.ToView()).ToList()) { EventsOmitted = push.Omitted - (push.Lines.Contains(push.Opening.Value) ? 0 : 1) };
             }).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The bytes of events the trail holds, as the byte limit counts them.</summary>
+    public async Task<long> BytesAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Open();
+            return _bytes;
         }
         finally
         {
@@ -269,8 +290,11 @@ internal sealed class SqliteTrailStore : IDisposable
                   seq INTEGER PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, pushes INTEGER NOT NULL, events BLOB NOT NULL);
                 """;
             schema.ExecuteNonQuery();
-            schema.CommandText = "SELECT coalesce(sum(pushes), 0) FROM trail_batch";
-            _pushes = (long)schema.ExecuteScalar()!;
+            schema.CommandText = "SELECT coalesce(sum(pushes), 0), coalesce(sum(length(events)), 0) FROM trail_batch";
+            using var totals = schema.ExecuteReader();
+            totals.Read();
+            _pushes = totals.GetInt64(0);
+            _bytes = totals.GetInt64(1);
         }
 
         // One prepared statement for every write, appended at the end of the table.

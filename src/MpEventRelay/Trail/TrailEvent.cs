@@ -25,6 +25,12 @@ internal sealed record TrailEvent(string TrailId, long AtMs, TrailEventKind Kind
     public int? Attempt { get; init; }
     /// <summary>For a delivery attempt: <c>request</c> or <c>outbox</c>; for WeChat's try: its outcome; for a late reply: how it went.</summary>
     public string? Detail { get; init; }
+    /// <summary>For WeChat's duplicate tries counted together (<see cref="DuplicateTally"/>): how many; null for one event.</summary>
+    public int? Count { get; set; }
+    /// <summary>For counted tries: when the last of them arrived.</summary>
+    public long? LastAtMs { get; set; }
+    /// <summary>Set on the first of counted tries: the writer closes it before storing the event.</summary>
+    public DuplicateTally? Tally { get; init; }
 }
 
 /// <summary>What a <see cref="TrailEvent"/> records.</summary>

@@ -41,6 +41,8 @@ internal static class TrailLine
         Optional("error"u8, e.Error);
         if (e.Attempt is { } attempt) json.WriteNumber("attempt"u8, attempt);
         Optional("detail"u8, e.Detail);
+        if (e.Count is { } count) json.WriteNumber("count"u8, count);
+        if (e.LastAtMs is { } lastAt) json.WriteNumber("lastAt"u8, lastAt);
         json.WriteEndObject();
 
         void Optional(ReadOnlySpan<byte> name, string? value)

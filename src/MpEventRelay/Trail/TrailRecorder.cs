@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
@@ -7,7 +8,8 @@ namespace MpEventRelay.Trail;
 /// <summary>
 /// Takes trail events on the request path at the cost of a channel write: <see cref="TrailWriter"/> stores them in
 /// batches off it. When the writer cannot keep up (a full disk, a burst past 50,000 waiting), new events are dropped
-/// and counted — the trail never slows WeChat's answer. Even the OpenID's hash is left to the writer.
+/// and counted — the trail never slows WeChat's answer. Even the OpenID's hash is left to the writer. WeChat's tries
+/// answered as duplicates are counted (<see cref="DuplicateTally"/>), not written one event each.
 /// </summary>
 internal sealed class TrailRecorder(Configuration.RelayModelProvider models, OpenIdHasher hasher, Observability.RelayMetrics metrics, TimeProvider time)
 {
@@ -16,6 +18,11 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
     });
+
+    /// <summary>The most pushes whose duplicates are being counted at once; beyond, a duplicate is dropped (and counted).</summary>
+    public const int MaxTallies = 10_000;
+
+    private readonly ConcurrentDictionary<(string Id, int Status, string Outcome), DuplicateTally> _tallies = new();
 
     public ChannelReader<TrailEvent> Reader => _events.Reader;
 
@@ -29,7 +36,7 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
             return;
         }
 
-        Write(new TrailEvent(key.Id, Now, TrailEventKind.WeChatTry)
+        var trailEvent = new TrailEvent(key.Id, Now, TrailEventKind.WeChatTry)
         {
             Account = account.Name,
             Route = route?.Name ?? "-",
@@ -40,7 +47,14 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
             Status = status,
             Attempt = attempt,
             Detail = outcome,
-        });
+        };
+        if (outcome == "duplicate")
+        {
+            Tally(trailEvent);
+            return;
+        }
+
+        Write(trailEvent);
     }
 
     /// <summary>One attempt to one destination of a target.</summary>
@@ -82,7 +96,51 @@ internal sealed class TrailRecorder(Configuration.RelayModelProvider models, Ope
         }
     }
 
+    /// <summary>For the writer: the tally an event opened takes no more tries, and its count goes with the event.</summary>
+    public TrailEvent Take(TrailEvent trailEvent)
+    {
+        if (trailEvent.Tally is not { } tally)
+        {
+            return trailEvent;
+        }
+
+        _tallies.TryRemove(new((trailEvent.TrailId, trailEvent.Status ?? 0, trailEvent.Detail!), tally));
+        return tally.Close();
+    }
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // The first duplicate of a run is written (as a tally); the next ones only count until the writer takes it.
+    private void Tally(TrailEvent first)
+    {
+        var key = (first.TrailId, first.Status ?? 0, first.Detail!);
+        while (true)
+        {
+            if (_tallies.TryGetValue(key, out var open))
+            {
+                if (open.TryAdd(first.AtMs))
+                {
+                    return;
+                }
+
+                _tallies.TryRemove(new(key, open)); // taken by the writer: start the next run
+                continue;
+            }
+
+            if (_tallies.Count >= MaxTallies)
+            {
+                metrics.TrailDropped();
+                return;
+            }
+
+            var tally = new DuplicateTally(first);
+            if (_tallies.TryAdd(key, tally))
+            {
+                Write(first with { Tally = tally }); // the channel's copy carries the tally; the writer stores tally.Event
+                return;
+            }
+        }
+    }
 
     private void Write(TrailEvent trailEvent)
     {

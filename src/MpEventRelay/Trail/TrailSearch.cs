@@ -18,6 +18,12 @@ internal sealed class TrailSearch(TrailQuery query)
     /// </summary>
     public static readonly long MarginMs = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
 
+    /// <summary>
+    /// The most events one push's trail returns (the newest, with its first WeChat try): a search answers in bounded
+    /// size whatever one push went through.
+    /// </summary>
+    public const int MaxEventsPerPush = 500;
+
     private readonly Dictionary<string, SearchedPush> _pushes = new(StringComparer.Ordinal);
     private readonly PriorityQueue<SearchedPush, long> _newest = new(); // the Limit newest matching pushes, oldest on top
     private readonly int _limit = Math.Clamp(query.Limit, 1, 1000);
@@ -87,7 +93,15 @@ internal sealed class TrailSearch(TrailQuery query)
             _pushes[id] = push = new SearchedPush(id, _order++);
         }
 
-        push.Lines.Add(at);
+        if (push.Lines.Count < MaxEventsPerPush)
+        {
+            push.Lines.Add(at);
+        }
+        else
+        {
+            push.Omitted++;
+        }
+
         push.Target |= target;
         push.Failed |= failed;
         push.Outcome |= outcome;
@@ -139,6 +153,7 @@ internal sealed class TrailSearch(TrailQuery query)
         reader.ValueTextEquals(TrailLine.WeChat) ? TrailLine.WeChat
         : reader.ValueTextEquals(TrailLine.Delivery) ? TrailLine.Delivery
         : reader.ValueTextEquals(TrailLine.DeadLetter) ? TrailLine.DeadLetter
+        : reader.ValueTextEquals(TrailLine.ReplyRefused) ? TrailLine.ReplyRefused
         : TrailLine.LateReply;
 
     // An outcome is the detail up to a '+' ("replied+reply" is "replied").

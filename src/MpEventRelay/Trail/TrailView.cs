@@ -9,7 +9,11 @@ internal sealed record TrailView(
     string Kind,
     string? MsgId,
     string OpenIdHash,
-    IReadOnlyList<TrailEventView> Events);
+    IReadOnlyList<TrailEventView> Events)
+{
+    /// <summary>Older events not returned (a push keeps at most <see cref="TrailSearch.MaxEventsPerPush"/> in an answer).</summary>
+    public int EventsOmitted { get; init; }
+}
 
 /// <summary>One event of a trail: <c>wechat</c> (a try and its answer), <c>delivery</c> (an attempt), <c>late-reply</c>.</summary>
 internal sealed record TrailEventView(
@@ -21,4 +25,13 @@ internal sealed record TrailEventView(
     long? LatencyMs,
     string? Error,
     int? Attempt,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>For WeChat tries answered alike and counted together: how many (null for a single try).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Count { get; init; }
+
+    /// <summary>For counted tries: when the last one arrived.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LastAt { get; init; }
+}

@@ -62,7 +62,7 @@ internal sealed partial class TrailWriter(
 
                 while (batch.Count < BatchSize && recorder.Reader.TryRead(out var next))
                 {
-                    batch.Add(next);
+                    batch.Add(recorder.Take(next));
                 }
 
                 behind = batch.Count == BatchSize;
@@ -82,7 +82,7 @@ internal sealed partial class TrailWriter(
 
         while (recorder.Reader.TryRead(out var rest))
         {
-            batch.Add(rest);
+            batch.Add(recorder.Take(rest));
         }
 
         Write(batch, CancellationToken.None);
@@ -95,7 +95,7 @@ internal sealed partial class TrailWriter(
         var now = time.GetUtcNow();
         try
         {
-            var removed = await store.PruneAsync((now - options.Retention).ToUnixTimeMilliseconds(), options.MaxPushes, cancellationToken).ConfigureAwait(false);
+            var removed = await store.PruneAsync((now - options.Retention).ToUnixTimeMilliseconds(), options.MaxPushes, options.MaxBytes, cancellationToken).ConfigureAwait(false);
             if (removed > 0)
             {
                 LogPruned(removed);

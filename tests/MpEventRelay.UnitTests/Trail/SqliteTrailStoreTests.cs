@@ -52,7 +52,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
             await _store.AddAsync([Try($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), Delivery($"t{i}", 1_000 * i + 1, "bot", null)], CancellationToken.None);
         }
 
-        var removed = await _store.PruneAsync(cutoffMs: 3_000, maxPushes: 5, CancellationToken.None);
+        var removed = await _store.PruneAsync(cutoffMs: 3_000, maxPushes: 5, maxBytes: long.MaxValue, CancellationToken.None);
 
         Assert.Equal(5, removed); // t0-t2 past the retention, t3-t4 beyond the size
         Assert.Equal(["t9", "t8", "t7", "t6", "t5"], await Ids(new TrailQuery()));
@@ -67,7 +67,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
             await _store.AddAsync([Try($"a{batch}", 1_000 * batch, "main", "r", "text", null, "h", "replied"), Try($"b{batch}", 1_000 * batch + 1, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
         }
 
-        Assert.Equal(4, await _store.PruneAsync(cutoffMs: 0, maxPushes: 3, CancellationToken.None));
+        Assert.Equal(4, await _store.PruneAsync(cutoffMs: 0, maxPushes: 3, maxBytes: long.MaxValue, CancellationToken.None));
         Assert.Equal(["b2", "a2"], await Ids(new TrailQuery()));
         Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
     }
@@ -78,7 +78,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
         var events = Enumerable.Range(0, 10).SelectMany(i => new[] { Delivery($"t{i}", 1_000 * i, "bot", null), Try($"t{i}", 1_000 * i + 1, "main", "r", "text", null, "h", "replied") }).ToList();
         await _store.AddAsync(events, rowPushes: 1, CancellationToken.None);
 
-        Assert.Equal(3, await _store.PruneAsync(cutoffMs: 0, maxPushes: 7, CancellationToken.None));
+        Assert.Equal(3, await _store.PruneAsync(cutoffMs: 0, maxPushes: 7, maxBytes: long.MaxValue, CancellationToken.None));
         Assert.Equal(["t9", "t8", "t7", "t6", "t5", "t4", "t3"], await Ids(new TrailQuery()));
         Assert.All(await _store.FindAsync(new TrailQuery(), CancellationToken.None), t => Assert.Equal(["delivery", "wechat"], t.Events.Select(e => e.Kind)));
     }
@@ -150,9 +150,9 @@ public sealed class SqliteTrailStoreTests : IDisposable
     {
         await _store.AddAsync([Try("a", 1_000, "main", "r", "text", null, "h", "replied"), Delivery("a", 1_001, "bot", null), Try("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
 
-        Assert.Equal(0, await _store.PruneAsync(cutoffMs: 500, maxPushes: 2, CancellationToken.None));
+        Assert.Equal(0, await _store.PruneAsync(cutoffMs: 500, maxPushes: 2, maxBytes: long.MaxValue, CancellationToken.None));
         Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
-        Assert.Equal(2, await _store.PruneAsync(cutoffMs: 5_000, maxPushes: 2, CancellationToken.None));
+        Assert.Equal(2, await _store.PruneAsync(cutoffMs: 5_000, maxPushes: 2, maxBytes: long.MaxValue, CancellationToken.None));
         Assert.Equal(0, await _store.CountAsync(CancellationToken.None));
     }
 
@@ -174,6 +174,36 @@ public sealed class SqliteTrailStoreTests : IDisposable
     }
 
     private async Task<List<string>> Ids(TrailQuery query) => (await _store.FindAsync(query, CancellationToken.None)).Select(t => t.Id).ToList();
+
+    [Fact]
+    public async Task The_byte_limit_removes_the_oldest_rows_however_few_pushes_they_hold()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await _store.AddAsync([Try($"t{i}", 10_000 + (1_000 * i), "main", "r", "text", null, "h", "replied")], CancellationToken.None); // rows of one size
+        }
+
+        var perRow = await _store.BytesAsync(CancellationToken.None) / 10;
+
+        Assert.Equal(7, await _store.PruneAsync(cutoffMs: 0, maxPushes: 1_000, maxBytes: perRow * 3, CancellationToken.None));
+        Assert.Equal(["t9", "t8", "t7"], await Ids(new TrailQuery()));
+        Assert.Equal(perRow * 3, await _store.BytesAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_push_with_thousands_of_events_returns_its_first_try_and_the_newest_500()
+    {
+        var events = new List<TrailEvent> { Try("busy", 1_000, "main", "r", "text", "m-busy", "h", "replied") };
+        events.AddRange(Enumerable.Range(1, 1_999).Select(i => Delivery("busy", 1_000 + i, "bot", "d0 answered 503")));
+        await _store.AddAsync(events, CancellationToken.None);
+
+        var busy = Assert.Single(await _store.FindAsync(new TrailQuery { MsgId = "m-busy" }, CancellationToken.None));
+
+        Assert.Equal(TrailSearch.MaxEventsPerPush + 1, busy.Events.Count);
+        Assert.Equal(1_999 - TrailSearch.MaxEventsPerPush, busy.EventsOmitted);
+        Assert.Equal("wechat", busy.Events[0].Kind);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2_999), busy.Events[^1].At);
+    }
 
     private static TrailEvent Try(string id, long at, string account, string route, string kind, string? msgId, string openIdHash, string outcome) =>
         new(id, at, TrailEventKind.WeChatTry) { Account = account, Route = route, MessageKind = kind, MsgId = msgId, OpenIdHash = openIdHash, Status = 200, Attempt = 1, Detail = outcome };

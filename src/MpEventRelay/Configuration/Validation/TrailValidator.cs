@@ -17,6 +17,11 @@ internal static class TrailValidator
             errors.Add($"{Key}:MaxPushes", $"{options.MaxPushes} is below 100.", "use 200000.");
         }
 
+        if (options.MaxBytes < 1024 * 1024)
+        {
+            errors.Add($"{Key}:MaxBytes", $"{options.MaxBytes} is below 1 MB.", "use 268435456 (256 MB).");
+        }
+
         if (options.HashKey is { Length: < 16 })
         {
             errors.Add($"{Key}:HashKey", "is shorter than 16 characters.", "use a random value of 32 characters or more, or leave it out.");
