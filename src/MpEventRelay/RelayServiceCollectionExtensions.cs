@@ -93,6 +93,7 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton<ISignatureLedger>(sp => sp.GetRequiredService<InMemorySignatureLedger>());
             services.AddSingleton<IReplyClaims>(sp => sp.GetRequiredService<InMemoryReplyClaims>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
+            services.AddSingleton<Trail.ITrailStore>(sp => sp.GetRequiredService<Trail.SqliteTrailStore>());
         }
         else
         {
@@ -100,6 +101,8 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton<IDedupStore, RedisDedupStore>();
             services.AddSingleton<ISignatureLedger, RedisSignatureLedger>();
             services.AddSingleton<IReplyClaims, RedisReplyClaims>();
+            services.AddSingleton<Trail.RedisTrailStore>();
+            services.AddSingleton<Trail.ITrailStore>(sp => sp.GetRequiredService<Trail.RedisTrailStore>()); // one trail for every replica
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<LegacyRedisOutbox>();
             services.AddSingleton<RedisDurability>();

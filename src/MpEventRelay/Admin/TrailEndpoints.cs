@@ -20,7 +20,7 @@ internal static class TrailEndpoints
     }
 
     private static async Task<IResult> FindAsync(
-        SqliteTrailStore store, OpenIdHasher hasher, RelayModelProvider models, CancellationToken cancellationToken,
+        ITrailStore store, OpenIdHasher hasher, RelayModelProvider models, CancellationToken cancellationToken,
         string? openid, string? id, string? msgid, string? account, string? route, string? target, string? outcome,
         DateTimeOffset? since, DateTimeOffset? until, int? limit)
     {
@@ -39,7 +39,14 @@ internal static class TrailEndpoints
             OpenIdHashes = hashes, TrailId = id, MsgId = msgid, Account = account, Route = route, Target = target, Outcome = outcome,
             SinceMs = since?.ToUnixTimeMilliseconds(), UntilMs = until?.ToUnixTimeMilliseconds(), Limit = limit ?? 50,
         };
-        return Results.Ok(await store.FindAsync(query, cancellationToken).ConfigureAwait(false));
+        try
+        {
+            return Results.Ok(await store.FindAsync(query, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return Results.Text($"The trail's store (Redis) did not answer: {e.GetType().Name}. Try again.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static Task<IResult> ReplayOneAsync(string id, bool? dryRun, DeliveryOutbox outbox, DeadLetters deadLetters, RelayModelProvider models, CancellationToken cancellationToken) =>

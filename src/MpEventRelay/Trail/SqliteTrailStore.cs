@@ -14,7 +14,7 @@ namespace MpEventRelay.Trail;
 /// once older rows cannot change the answer: at most MaxPushes pushes, for an operator's question. Written only by
 /// <see cref="TrailWriter"/>; read by the admin API.
 /// </summary>
-internal sealed class SqliteTrailStore : IDisposable
+internal sealed class SqliteTrailStore : ITrailStore, IDisposable
 {
     /// <summary>The most events in one row: a search reads a row whole.</summary>
     public const int RowEvents = 2000;

@@ -6,7 +6,7 @@ namespace MpEventRelay.Trail;
 /// </summary>
 internal sealed partial class TrailWriter(
     TrailRecorder recorder,
-    SqliteTrailStore store,
+    ITrailStore store,
     Configuration.RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
