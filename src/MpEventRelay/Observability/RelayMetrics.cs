@@ -43,13 +43,22 @@ internal sealed class RelayMetrics : IDisposable
     private readonly ConcurrentDictionary<(string Cluster, string Destination), int> _circuits = new();
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// Bucket bounds in seconds for a 5-second deadline: fine where pushes are answered (milliseconds), then up to the
+    /// deadline and past it. OpenTelemetry's defaults (0, 5, 10, 25 … 10000) are meant for milliseconds: every push
+    /// would land in the 5 s bucket and every quantile read 2.5–5 s.
+    /// </summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 30];
+
+    private static readonly InstrumentAdvice<double> SecondsUpToTheDeadline = new() { HistogramBucketBoundaries = DurationBuckets };
+
     public RelayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
     {
         _time = time;
         _meter = meters.Create(MeterName);
         _pushes = _meter.CreateCounter<long>("mprelay.pushes", description: "Pushes answered, by account, route and outcome.");
-        _pushDuration = _meter.CreateHistogram<double>("mprelay.push.duration", "s", "Time to answer WeChat, by account and route.");
-        _targetDuration = _meter.CreateHistogram<double>("mprelay.target.duration", "s", "Time of a delivery to a target, by target and result.");
+        _pushDuration = _meter.CreateHistogram("mprelay.push.duration", "s", "Time to answer WeChat, by account and route.", advice: SecondsUpToTheDeadline);
+        _targetDuration = _meter.CreateHistogram("mprelay.target.duration", "s", "Time of a delivery to a target, by target and result.", advice: SecondsUpToTheDeadline);
         _deadlineMisses = _meter.CreateCounter<long>("mprelay.deadline.misses", description: "Pushes answered 'success' because the replier missed the deadline.");
         _dedupHits = _meter.CreateCounter<long>("mprelay.dedup.hits", description: "WeChat retries and duplicates answered from the first attempt.");
         _reloadFailures = _meter.CreateCounter<long>("mprelay.config.reload.failures", description: "Configuration reloads refused.");

@@ -12,6 +12,38 @@ internal static class PrometheusText
             .Select(line => line.Replace("otel_scope_name=\"MpEventRelay\",", "", StringComparison.Ordinal).Replace("{otel_scope_name=\"MpEventRelay\"}", "", StringComparison.Ordinal).Split(' '))
             .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// <c>histogram_quantile(q, …)</c> as Prometheus computes it over one series' cumulative buckets (those whose name
+    /// starts with <paramref name="series"/>, e.g. <c>mprelay_target_duration_seconds_bucket{result="delivered",target="bot",</c>):
+    /// the bucket where the rank falls, interpolated linearly inside it.
+    /// </summary>
+    public static double HistogramQuantile(double q, Dictionary<string, double> metrics, string series)
+    {
+        var buckets = metrics.Where(m => m.Key.StartsWith(series, StringComparison.Ordinal))
+            .Select(m => (Le: Le(m.Key), Count: m.Value)).OrderBy(b => b.Le).ToList();
+        var total = buckets[^1].Count;
+        var rank = q * total;
+        var (lower, below) = (0.0, 0.0);
+        foreach (var (le, count) in buckets)
+        {
+            if (count >= rank)
+            {
+                return double.IsPositiveInfinity(le) ? lower : lower + ((le - lower) * (rank - below) / (count - below));
+            }
+
+            (lower, below) = (le, count);
+        }
+
+        return double.NaN;
+    }
+
+    private static double Le(string key)
+    {
+        var start = key.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+        var value = key[start..key.IndexOf('"', start)];
+        return value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The relay's series now, from its management listener.</summary>
     public static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http, RelayProcess relay) =>
         Parse(await http.GetStringAsync(new Uri(relay.ManagementAddress, "/metrics")));
