@@ -37,26 +37,27 @@ var targetBase = $"http://127.0.0.1:{targetPort}";
 using var target = ChildProcess.Start("target", harness, $"target {targetPort}");
 using var proxy = ChildProcess.Start("yarp", harness, $"proxy {proxyPort} {targetBase}/wx");
 var proxyUrl = new Uri($"http://127.0.0.1:{proxyPort}");
-var relays = new List<(RelayUnderTest Spec, ChildProcess Process, Uri Url)>();
+var relays = new List<(RelayUnderTest Spec, ChildProcess Process, Uri Url, Uri Management)>();
 foreach (var spec in relaysUnderTest)
 {
     var relayPort = FreePort();
+    var managementPort = FreePort(); // metrics on a management listener, as deployed (every build knows the setting)
     var directory = Directory.CreateDirectory(Path.Combine(work, relays.Count.ToString(CultureInfo.InvariantCulture))).FullName;
     await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), Workload.RelayConfiguration(targetBase, Path.Combine(directory, "outbox.db"), dedupCapacity, spec.Trail));
-    relays.Add((spec, ChildProcess.Start(spec.Label, spec.Dll, $"--urls http://127.0.0.1:{relayPort}", directory), new Uri($"http://127.0.0.1:{relayPort}")));
+    relays.Add((spec, ChildProcess.Start(spec.Label, spec.Dll, $"--urls http://127.0.0.1:{relayPort} --Relay:Management:Url=http://127.0.0.1:{managementPort}", directory), new Uri($"http://127.0.0.1:{relayPort}"), new Uri($"http://127.0.0.1:{managementPort}")));
 }
 
 try
 {
-    foreach (var (_, process, url) in relays)
+    foreach (var (_, process, _, management) in relays)
     {
-        await process.WaitUntilAnsweringAsync(new Uri(url, "/health/live"));
+        await process.WaitUntilAnsweringAsync(new Uri(management, "/health/live"));
     }
 
     await target.WaitUntilAnsweringAsync(new Uri($"{targetBase}/health"));
     await proxy.WaitUntilAnsweringAsync(new Uri(proxyUrl, "/health"));
 
-    foreach (var (spec, _, _) in relays)
+    foreach (var (spec, _, _, _) in relays)
     {
         Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off");
     }
@@ -137,7 +138,7 @@ try
         if (relays[r].Spec.Trail is not false)
         {
             // A trail that cannot keep up drops events (and counts them): a cost figure is only honest with none dropped.
-            var metrics = await http.GetStringAsync(new Uri(relays[r].Url, "/metrics"));
+            var metrics = await http.GetStringAsync(new Uri(relays[r].Management, "/metrics"));
             var dropped = metrics.Split('\n').FirstOrDefault(line => line.StartsWith("mprelay_trail_dropped", StringComparison.Ordinal))?.Split(' ')[^1] ?? "0";
             var pushes = warmUp.Count + (rounds * fullSpeedCap) + fixedRatePushes.Count + (r == 0 ? soak : 0);
             var writer = relays[r].Process.ThreadCpuTime("mprelay-trail");

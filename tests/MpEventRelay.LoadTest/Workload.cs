@@ -53,7 +53,6 @@ internal sealed class Workload
           "Relay": {
             "Storage": { "SqlitePath": "{{sqlitePath}}" },
             "Dedup": { "Capacity": {{dedupCapacity}} },
-            "Management": { "OnPushPort": true },
             {{(trail is { } on ? $"\"Trail\": {{ \"Enabled\": {(on ? "true" : "false")} }}," : "")}}
             "Accounts": {
               "main": {

@@ -18,6 +18,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         var (routes, clusters) = ProxyConfigReader.Read(frozen, errors);
         var acceptedClusters = ProxyValidator.Validate(routes, clusters, proxyValidator, errors);
 
+        PlaceholderValidator.Validate(frozen, errors);
         var options = RelayOptionsReader.Read(frozen, errors);
         LimitsValidator.Validate(options, errors);
         ResilienceValidator.Validate(options.Resilience, errors);
@@ -30,7 +31,9 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         TrailValidator.Validate(options.Trail, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);
 
-        return RelayModelFactory.Create(options, routes, clusters, acceptedClusters, errors);
+        var model = RelayModelFactory.Create(options, routes, clusters, acceptedClusters, errors);
+        errors.NameSources(configuration);
+        return model;
     }
 
     /// <summary>A loader with YARP's stock validator, for tools that run without the relay's host (<c>mprelay check-config</c>).</summary>

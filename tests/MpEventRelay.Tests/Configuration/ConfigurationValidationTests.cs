@@ -7,9 +7,9 @@ namespace MpEventRelay.Tests.Configuration;
 public sealed class ConfigurationValidationTests
 {
     [Fact]
-    public void The_example_configuration_is_valid_and_routes_as_documented()
+    public void The_example_configuration_with_its_placeholders_filled_is_valid_and_routes_as_documented()
     {
-        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json")).Build();
+        var configuration = Example();
         var errors = new ConfigurationErrors();
 
         var model = Build(configuration, errors);
@@ -53,6 +53,63 @@ public sealed class ConfigurationValidationTests
         Assert.All(errors.All, e => Assert.DoesNotContain("short", e, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_unedited_template_is_refused_at_each_placeholder_and_nowhere_else()
+    {
+        var errors = new ConfigurationErrors();
+
+        Assert.Null(Build(new ConfigurationBuilder().AddJsonFile(ExampleValues.File).Build(), errors));
+
+        Assert.Equal(ExampleValues.Filled().Keys.Order(StringComparer.OrdinalIgnoreCase), errors.All.Select(Key).Order(StringComparer.OrdinalIgnoreCase));
+        Assert.All(errors.All, e => Assert.Contains("still holds the template's placeholder", e, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Relay:Accounts:main:Pathh", "/wechat/main", "Path")]
+    [InlineData("Relay:Accounts:main:Targets:idaas:Encription", "Secure", "Encryption")]
+    [InlineData("Relay:Accounts:main:Routes:2:Targett", "bot", "Target")]
+    public void A_misspelt_key_inside_an_account_is_one_error_naming_it_and_the_key_it_meant(string misspelt, string value, string meant)
+    {
+        // The key renamed: the right one is gone, the misspelt one holds its value.
+        var right = misspelt[..misspelt.LastIndexOf(':')] + ":" + meant;
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(ExampleValues.File)
+            .AddInMemoryCollection(ExampleValues.Filled())
+            .Build();
+        var edited = new ConfigurationBuilder().AddInMemoryCollection(configuration.AsEnumerable().Where(kv => !string.Equals(kv.Key, right, StringComparison.OrdinalIgnoreCase)).Append(new(misspelt, value))).Build();
+        var errors = new ConfigurationErrors();
+
+        Build(edited, errors);
+
+        var error = Assert.Single(errors.All);
+        Assert.StartsWith(misspelt + ":", error, StringComparison.Ordinal);
+        Assert.Contains($"did you mean {meant}?", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_of_the_wrong_length_says_what_was_found_and_that_it_came_from_the_environment()
+    {
+        const string variable = "Relay__Accounts__main__EncodingAESKey";
+        Environment.SetEnvironmentVariable(variable, new string('a', 41) + "=");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddJsonFile(ExampleValues.File).AddInMemoryCollection(ExampleValues.Filled()).AddEnvironmentVariables().Build();
+            var errors = new ConfigurationErrors();
+
+            Build(configuration, errors);
+
+            var error = Assert.Single(errors.All);
+            Assert.StartsWith("Relay:Accounts:main:EncodingAESKey:", error, StringComparison.Ordinal);
+            Assert.Contains("is 42 characters with '='", error, StringComparison.Ordinal);
+            Assert.Contains($"set in the environment variable {variable}", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(new string('a', 41), error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
     [Theory]
     [InlineData(1, true)]
     [InlineData(31, true)]
@@ -81,15 +138,18 @@ public sealed class ConfigurationValidationTests
 
         Build(Example(("Relay:Management:TrustedProxies:0", "10.0.0.5"), ("Relay:Management:TrustedProxies:1", "10.1.0.0/16"), ("Relay:Management:TrustedProxies:2", "proxy.local")), errors);
 
-        Assert.Equal(["Relay:Management:TrustedProxies:2"], errors.All.Select(e => e[..e.IndexOf(": ", StringComparison.Ordinal)]));
+        Assert.Equal(["Relay:Management:TrustedProxies:2"], errors.All.Select(Key));
     }
 
-    // The example file with some keys set over it.
+    // The example file, its placeholders filled, with some keys set over it.
     private static IConfiguration Example(params (string Key, string Value)[] overrides) =>
         new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.example.json"))
+            .AddJsonFile(ExampleValues.File)
+            .AddInMemoryCollection(ExampleValues.Filled())
             .AddInMemoryCollection(overrides.Select(o => new KeyValuePair<string, string?>(o.Key, o.Value)))
             .Build();
+
+    private static string Key(string error) => error[..error.IndexOf(": ", StringComparison.Ordinal)];
 
     private static RelayModel? Build(IConfiguration configuration, ConfigurationErrors errors) =>
         ConfigurationLoader.Standalone("Production").Load(configuration, errors);

@@ -74,16 +74,20 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Check_config_lists_every_problem_and_accepts_the_example()
+    public async Task Check_config_lists_every_problem_refuses_the_unedited_template_and_accepts_it_filled()
     {
-        var example = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "appsettings.example.json");
+        var example = Configuration.ExampleValues.File;
+        var filled = await Configuration.ExampleValues.WriteOverlayAsync();
         var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(broken, """{ "Relay": { "Accounts": { "main": { "Path": "x", "Token": "t", "Routes": [ { "Target": "nobody" } ] } } } }""");
 
-        var valid = await Run("check-config", "--file", example);
+        var template = await Run("check-config", "--file", example, "--no-env");
+        var valid = await Run("check-config", "--file", example, "--file", filled, "--no-env");
         var invalid = await Run("check-config", "--file", broken, "--json");
         var missing = await Run("check-config", "--file", "/nonexistent/appsettings.json");
 
+        Assert.Equal(ExitCodes.CheckFailed, template.Code);
+        Assert.Contains("Relay:Accounts:main:Token: still holds the template's placeholder", template.Output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, valid.Code);
         Assert.Contains("promo-qr → login → everything-else", valid.Output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.CheckFailed, invalid.Code);
@@ -96,11 +100,12 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task Check_config_shows_each_effective_value_with_its_source_and_masks_secrets()
     {
-        var example = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "appsettings.example.json");
+        var example = Configuration.ExampleValues.File;
+        var filled = await Configuration.ExampleValues.WriteOverlayAsync();
         var overlay = Path.Combine(Path.GetTempPath(), $"overlay-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(overlay, """{ "Relay": { "Deadline": "00:00:04", "Accounts": { "main": { "Token": "overlayToken1" } } } }""");
 
-        var (code, output, _) = await Run("check-config", "--file", example, "--file", overlay, "--no-env", "--show");
+        var (code, output, _) = await Run("check-config", "--file", example, "--file", filled, "--file", overlay, "--no-env", "--show");
 
         Assert.Equal(ExitCodes.Ok, code);
         var deadline = output.Split('\n').Single(l => l.Contains("Relay:Deadline =", StringComparison.Ordinal));

@@ -28,16 +28,23 @@ internal static class Secrets
         var ok = true;
         if (!EncodingAesKey.IsValid(current))
         {
-            errors.Add($"{key}:EncodingAESKey", "is not 43 characters of A-Z, a-z, 0-9.", "copy it again from the settings; it has no '=' at the end.");
+            errors.Add($"{key}:EncodingAESKey", $"is {Shape(current)}, not 43 characters of A-Z, a-z, 0-9.", "copy it again from the settings; it has no '=' at the end.");
             ok = false;
         }
 
         if (!string.IsNullOrEmpty(previous) && !EncodingAesKey.IsValid(previous))
         {
-            errors.Add($"{key}:PreviousEncodingAESKey", "is not 43 characters of A-Z, a-z, 0-9.", "use the key that was current before the rotation, or remove it.");
+            errors.Add($"{key}:PreviousEncodingAESKey", $"is {Shape(previous)}, not 43 characters of A-Z, a-z, 0-9.", "use the key that was current before the rotation, or remove it.");
             ok = false;
         }
 
         return ok && !string.IsNullOrWhiteSpace(appId) ? new WeChatCryptor(appId, current, previous) : null;
+    }
+
+    // What was found, without the secret: its length, and what besides letters and digits it holds.
+    private static string Shape(string value)
+    {
+        var others = value.Where(c => !char.IsAsciiLetterOrDigit(c)).Select(c => c switch { ' ' => "spaces", '=' => "'='", '\t' => "tabs", _ => "other characters" }).Distinct().ToList();
+        return $"{value.Length} characters" + (others.Count == 0 ? "" : $" with {string.Join(" and ", others)}");
     }
 }

@@ -23,7 +23,7 @@ internal static class RelayOptionsReader
         {
             if (!Known.Contains(child.Key))
             {
-                errors.Add(child.Path, "is not a setting of the relay.", $"check the spelling; the settings are {string.Join(", ", Known)}.");
+                errors.Add(child.Path, UnknownKeys.Nearest(child.Key, Known) is { } nearest ? $"is not a setting of the relay: did you mean {nearest}?" : "is not a setting of the relay.", $"check the spelling; the settings are {string.Join(", ", Known)}.");
             }
         }
 
@@ -85,9 +85,12 @@ internal static class RelayOptionsReader
             return fallback;
         }
 
+        // Unknown keys are reported one by one (with the nearest name); the rest still binds, so nothing else is
+        // reported as missing because of a typo beside it.
+        var unknown = UnknownKeys.Report(section, typeof(T), errors);
         try
         {
-            return section.Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? fallback;
+            return section.Get<T>(options => options.ErrorOnUnknownConfiguration = !unknown) ?? fallback;
         }
         catch (InvalidOperationException e)
         {
