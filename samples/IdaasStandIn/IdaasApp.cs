@@ -11,18 +11,27 @@ namespace IdaasStandIn;
 /// </summary>
 public static class IdaasApp
 {
+    /// <summary>The demo's Token and key, used unless <c>Idaas:Token</c> / <c>Idaas:EncodingAESKey</c> say otherwise.</summary>
     public const string Token = "demoIdaasToken";
     public const string EncodingAesKey = "BvILdBER9gdzLiPib5v9vlBGUDwvhCY28cKFOGVifv8";
+    public const string DemoAppId = "wxdemo0000000000";
 
     /// <summary>Logins seen, by scene: what the IDaaS's login page would be polling for.</summary>
     public static ConcurrentDictionary<string, string> Logins { get; } = new();
 
-    public static WebApplication Create(string appId, string[] args)
+    /// <summary>
+    /// The stand-in, configured like any ASP.NET Core app (command line, environment, appsettings.json):
+    /// <c>Idaas:AppId</c>, <c>Idaas:Token</c>, <c>Idaas:EncodingAESKey</c> (environment: <c>Idaas__Token</c>…;
+    /// <c>IDAAS_APPID</c> is still read), the demo's values when unset.
+    /// </summary>
+    public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        var decoder = new PushDecoder(Token, new WeChatCryptor(appId, EncodingAesKey));
+        var settings = app.Configuration.GetSection("Idaas");
+        var appId = settings["AppId"] ?? Environment.GetEnvironmentVariable("IDAAS_APPID") ?? DemoAppId;
+        var decoder = new PushDecoder(settings["Token"] ?? Token, new WeChatCryptor(appId, settings["EncodingAESKey"] ?? EncodingAesKey));
 
         app.MapPost("/api/v1/callback/wechatmpqr/{idpId}", async (string idpId, HttpRequest request) =>
         {

@@ -1,3 +1,3 @@
 // The IDaaS stand-in on its own: dotnet run --project samples/IdaasStandIn -- --urls http://127.0.0.1:5102
-var app = IdaasStandIn.IdaasApp.Create(Environment.GetEnvironmentVariable("IDAAS_APPID") ?? "wxdemo0000000000", args);
+var app = IdaasStandIn.IdaasApp.Create(args);
 app.Run();

@@ -14,11 +14,21 @@ const string AppId = DemoSecrets.AppId;
 const string RelayUrl = "http://127.0.0.1:5100";
 var account = new WeChatKeys(DemoSecrets.AccountToken, new WeChatCryptor(AppId, DemoSecrets.AccountKey));
 
-var idaas = IdaasApp.Create(AppId, ["--urls=http://127.0.0.1:5102"]);
-var bot = BotApp.Create(AppId, ["--urls=http://127.0.0.1:5101"]);
+// The stand-ins run on Tokens and keys of their own, made up for this run, as a merchant's bot and an IDaaS have: the
+// relay is told them as an operator would tell it (the demo's own are only its defaults).
+var (idaasToken, idaasKey, botToken, botKey) = (NewSecret(24), NewSecret(43), NewSecret(24), NewSecret(43));
+var idaas = IdaasApp.Create(["--urls=http://127.0.0.1:5102", $"--Idaas:AppId={AppId}", $"--Idaas:Token={idaasToken}", $"--Idaas:EncodingAESKey={idaasKey}"]);
+var bot = BotApp.Create(["--urls=http://127.0.0.1:5101", $"--Bot:AppId={AppId}", $"--Bot:Token={botToken}", $"--Bot:EncodingAESKey={botKey}"]);
 var wechatApi = WeChatApiStandIn.Create(["--urls=http://127.0.0.1:5103"]);
-var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"], builder =>
-    builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false));
+var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"], builder => builder.Configuration
+    .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false)
+    .AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Relay:Accounts:demo:Targets:idaas:Token"] = idaasToken,
+        ["Relay:Accounts:demo:Targets:idaas:EncodingAESKey"] = idaasKey,
+        ["Relay:Accounts:demo:Targets:bot:Token"] = botToken,
+        ["Relay:Accounts:demo:Targets:bot:EncodingAESKey"] = botKey,
+    }));
 await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), wechatApi.StartAsync(), relay.StartAsync());
 
 using var http = new HttpClient();
@@ -71,3 +81,7 @@ void Check(bool ok, string what)
     Console.WriteLine($"  {(ok ? "✓" : "✗")} {what}");
     failures += ok ? 0 : 1;
 }
+
+// A Token or an EncodingAESKey as WeChat's console makes them: letters and digits.
+static string NewSecret(int length) =>
+    new(Enumerable.Range(0, length).Select(_ => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[Random.Shared.Next(62)]).ToArray());

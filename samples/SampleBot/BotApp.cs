@@ -12,18 +12,27 @@ namespace SampleBot;
 /// </summary>
 public static class BotApp
 {
+    /// <summary>The demo's Token and key, used unless <c>Bot:Token</c> / <c>Bot:EncodingAESKey</c> say otherwise.</summary>
     public const string Token = "demoBotToken";
     public const string EncodingAesKey = "ckXUIKRPWW62mYcUqQLM954gKIop4Oi618555Eo7ENM";
+    public const string DemoAppId = "wxdemo0000000000";
 
     /// <summary>How long the bot thinks about a text that starts with "slow" (as an LLM bot would).</summary>
     public static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(8);
 
-    public static WebApplication Create(string appId, string[] args)
+    /// <summary>
+    /// The bot, configured like any ASP.NET Core app (command line, environment, appsettings.json): <c>Bot:AppId</c>,
+    /// <c>Bot:Token</c>, <c>Bot:EncodingAESKey</c> (environment: <c>Bot__Token</c>…; <c>BOT_APPID</c> is still read),
+    /// the demo's values when unset.
+    /// </summary>
+    public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        var keys = new WeChatKeys(Token, new WeChatCryptor(appId, EncodingAesKey));
+        var settings = app.Configuration.GetSection("Bot");
+        var appId = settings["AppId"] ?? Environment.GetEnvironmentVariable("BOT_APPID") ?? DemoAppId;
+        var keys = new WeChatKeys(settings["Token"] ?? Token, new WeChatCryptor(appId, settings["EncodingAESKey"] ?? EncodingAesKey));
         var decoder = new PushDecoder(keys.Token, keys.Cryptor);
 
         app.MapPost("/wx", async (HttpRequest request) =>

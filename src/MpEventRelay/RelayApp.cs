@@ -92,6 +92,10 @@ public static class RelayApp
             .Where(address => !management.IsSeparate || !address.EndsWith($":{management.Port}", StringComparison.Ordinal));
         app.Logger.LogInformation("Push listener: {PushAddresses}", string.Join(" ", push));
         app.Logger.LogInformation("Management listener: {ManagementAddress}", management.IsSeparate ? $"port {management.Port}" : "the push port");
+        if (push.FirstOrDefault() is { } first)
+        {
+            DemoGuide.Print(app, first, management);
+        }
     }
 
     private static bool IsOperatorPath(HttpContext context) =>

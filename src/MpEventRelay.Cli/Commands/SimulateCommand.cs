@@ -28,11 +28,12 @@ internal static class SimulateCommand
         var openId = new Option<string>("--openid") { Description = "The user's OpenID. Default: a fresh one." };
         var to = new Option<string>("--to") { Description = "The account's original id (gh_…).", DefaultValueFactory = _ => "gh_demo00000000" };
         var times = new Option<int>("--times") { Description = "Send the very same push N times, as WeChat's retries do.", DefaultValueFactory = _ => 1 };
+        var expectReply = new Option<bool>("--expect-reply") { Description = "Fail (exit 1) unless a passive reply came back: a bare 'success' may only mean the push was queued for a target that is down." };
         var json = CommonOptions.Json();
 
         var command = new Command("simulate", "Play WeChat: build a push, sign and encrypt it with the account's keys, send it, verify and decrypt the reply.")
         {
-            url, token, aesKey, appId, kind, mode, scene, key, content, openId, to, times, json,
+            url, token, aesKey, appId, kind, mode, scene, key, content, openId, to, times, expectReply, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -74,7 +75,7 @@ internal static class SimulateCommand
                 }
 
                 var elapsed = clock.Elapsed.TotalMilliseconds;
-                ok &= reply.StatusCode == 200 && reply.Problem is null;
+                ok &= reply.StatusCode == 200 && reply.Problem is null && (reply.Reply is not null || !parse.GetValue(expectReply));
                 var shown = reply.Reply is { } r ? $"{r.Fields.MsgType} reply: {r.Fields.Content ?? "(no Content)"}" : System.Text.Encoding.UTF8.GetString(reply.Body);
                 tries.Add(new { attempt = i, status = reply.StatusCode, milliseconds = Math.Round(elapsed, 1), encrypted = reply.WasEncrypted, msgType = reply.Reply?.Fields.MsgType, content = reply.Reply?.Fields.Content, body = reply.Reply is null ? shown : null, problem = reply.Problem });
                 if (!parse.GetValue(json))

@@ -14,9 +14,10 @@ public static class DemoSecrets
     public const string BotToken = "demoBotToken";
     public const string BotKey = "ckXUIKRPWW62mYcUqQLM954gKIop4Oi618555Eo7ENM";
     public const string AppSecret = "demoAppSecretNotARealOne0000000";
+    public const string AdminKey = "demoAdminKeyNotARealOne000000000";
 
     internal static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        AccountToken, AccountKey, IdaasToken, IdaasKey, BotToken, BotKey, AppSecret,
+        AccountToken, AccountKey, IdaasToken, IdaasKey, BotToken, BotKey, AppSecret, AdminKey,
     };
 }

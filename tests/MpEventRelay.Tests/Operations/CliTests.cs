@@ -56,6 +56,38 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Simulate_expecting_a_reply_fails_when_the_target_refuses_and_the_relay_only_queues_the_push()
+    {
+        _bot.AnswerWith(_ => (503, "down"u8.ToArray()));
+
+        var plain = await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--content", "queued");
+        var expecting = await Run("simulate", "--url", Main, "--token", Keys.AccountToken, "--aes-key", Keys.AccountKey, "--appid", Keys.AppId, "--content", "queued too", "--expect-reply");
+
+        Assert.Equal(ExitCodes.Ok, plain.Code); // a 200 'success': the push is durable, WeChat would be content
+        Assert.Equal(ExitCodes.CheckFailed, expecting.Code);
+        Assert.Contains("HTTP 200", expecting.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_prints_its_URL_and_a_simulate_command_that_works_as_printed()
+    {
+        // The first command of the README: the relay in Development on its demo configuration.
+        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var demo = await File.ReadAllTextAsync(Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "src", "MpEventRelay", "appsettings.Development.json"));
+        using var relay = await RelayProcess.StartAsync(workDir, demo, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        Assert.True(await Eventually.TrueAsync(() => relay.Output.Contains("dotnet run --project src/MpEventRelay.Cli -- simulate", StringComparison.Ordinal)), relay.Output);
+
+        var line = relay.Output.Split('\n').Single(l => l.Contains("-- simulate ", StringComparison.Ordinal));
+        var printed = line[(line.IndexOf("-- simulate ", StringComparison.Ordinal) + 3)..].Trim().Split(' ');
+        var (code, output, _) = await Run(printed);
+
+        Assert.Contains($"{relay.BaseAddress.ToString().TrimEnd('/')}/wechat/demo", relay.Output, StringComparison.Ordinal);
+        Assert.Contains("/console (admin key demoAdminKeyNotARealOne000000000)", relay.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("HTTP 200", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_with_the_wrong_token_fails_with_exit_code_1()
     {
         var (code, output, _) = await Run("simulate", "--url", Main, "--token", "wrongToken", "--mode", "plain", "--kind", "click");

@@ -13,6 +13,7 @@ internal static class DemoSecretsValidator
             return;
         }
 
+        Check($"{RelayOptions.SectionName}:Admin:Key", options.Admin.Key, errors);
         foreach (var (name, account) in options.Accounts)
         {
             var key = $"{RelayOptions.SectionName}:Accounts:{name}";
