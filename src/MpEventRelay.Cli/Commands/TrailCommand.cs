@@ -66,6 +66,7 @@ internal static class TrailCommand
         "outcome" => "failed (a delivery attempt failed), or WeChat's outcome: replied, delivered, deadline-missed, duplicate, retry-later…",
         "since" or "until" => "A time, e.g. 2026-11-27T08:00:00Z.",
         "id" => "A trail id (the Idempotency-Key targets received).",
+        "limit" => "At most this many pushes, newest first (default 50, at most 1000); page back with --until.",
         _ => $"Only pushes with this {name}.",
     };
 }

@@ -139,7 +139,7 @@ public sealed class WeChatCryptor
         var pad = plain[^1]; // never empty: the ciphertext is whole, non-empty AES blocks
         if (pad is < 1 or > PadBlock || pad > plain.Length || plain[^pad..].IndexOfAnyExcept((byte)pad) >= 0)
         {
-            return new ProtocolException(ProtocolError.BadPadding, "The decrypted padding is not PKCS#7 to 32 bytes.");
+            return new ProtocolException(ProtocolError.BadPadding, "The decrypted padding is not PKCS#7 to 32 bytes: most likely the message was encrypted with another EncodingAESKey.");
         }
 
         var unpadded = plain[..^pad];

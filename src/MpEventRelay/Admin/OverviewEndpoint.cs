@@ -66,13 +66,15 @@ internal static class OverviewEndpoint
         foreach (var (name, destination) in cluster.Destinations.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             var health = destination.Health;
-            var unhealthy = health.Active == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy || health.Passive == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy;
+            var circuit = metrics.CircuitOf(clusterId, name);
+            // An open circuit takes the destination out of the relay's deliveries: it is not healthy, whatever YARP's checks say.
+            var unhealthy = circuit == 2 || health.Active == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy || health.Passive == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy;
             yield return new
             {
                 Name = name,
                 destination.Model.Config.Address,
                 Health = unhealthy ? "unhealthy" : "healthy",
-                Circuit = metrics.CircuitOf(clusterId, name) switch { 2 => "open", 1 => "half-open", _ => "closed" },
+                Circuit = circuit switch { 2 => "open", 1 => "half-open", _ => "closed" },
                 InFlight = destination.ConcurrentRequestCount,
             };
         }

@@ -72,7 +72,7 @@ internal sealed partial class DestinationPipelines(Observability.RelayMetrics me
         || outcome.Result is { StatusCode: >= System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests }
         || (context.Properties.TryGetValue(StartedKey, out var started) && time.GetElapsedTime(started) > attemptTimeout);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit opened for destination {Destination} of cluster {Cluster} for {BreakDuration}; deliveries go to its other destinations")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit opened for destination {Destination} of cluster {Cluster} for {BreakDuration}; deliveries go to the cluster's other healthy destinations, or wait in the outbox if it has none")]
     private partial void LogOpened(string cluster, string destination, TimeSpan breakDuration);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Circuit closed for destination {Destination} of cluster {Cluster}")]

@@ -125,7 +125,14 @@ internal sealed partial class PushRelay(
 
         // The deadline: WeChat gets success now; the reply, if one comes, is taken by a retry or sent by the API.
         metrics.DeadlineMissed(account.Name);
-        LogDeadlineMissed(account.Name, route!.Name, options.Deadline);
+        if (route!.WaitForRetry)
+        {
+            LogDeadlineHeld(account.Name, route.Name, options.Deadline);
+        }
+        else
+        {
+            LogDeadlineMissed(account.Name, route.Name, options.Deadline);
+        }
         var late = AsLateReplyAsync(choice);
         lateReplies.Schedule(delivery, late);
         return RelayAnswer.Success("deadline-missed") with { Late = late };
@@ -188,6 +195,9 @@ internal sealed partial class PushRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: replying target {Target} failed: {Failure}")]
     private partial void LogReplierFailed(string account, string route, string target, string? failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} route {Route}: no reply chosen within the {Deadline} deadline; WeChat's try is held open for its retry to take the reply (WaitForRetry), the delivery goes on")]
+    private partial void LogDeadlineHeld(string account, string route, TimeSpan deadline);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: no reply chosen within the {Deadline} deadline; WeChat gets success, the delivery goes on and is in the outbox")]
     private partial void LogDeadlineMissed(string account, string route, TimeSpan deadline);

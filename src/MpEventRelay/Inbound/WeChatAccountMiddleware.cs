@@ -168,6 +168,7 @@ internal sealed partial class WeChatAccountMiddleware(
         if (context.RequestAborted.IsCancellationRequested)
         {
             trail.WeChatTry(account, route, push.Message, key, answer.Attempt, 0, "hung-up");
+            SetLogContext(account, route, "held"); // the request line says what happened: held open until WeChat hung up
             return; // WeChat hung up (an attempt held open for a slow replier): its retry gets the reply.
         }
 
@@ -179,7 +180,8 @@ internal sealed partial class WeChatAccountMiddleware(
             replying?.SetTag("mprelay.reply", reply is null ? "success" : "passive");
         }
 
-        SetLogContext(account, route, answer.Outcome);
+        // A retry that carried the late reply is logged as replied, not as its first attempt's outcome.
+        SetLogContext(account, route, reply is not null && answer.ReplyXml is null ? "replied" : answer.Outcome);
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         await WriteReplyAsync(context, account, push, query, reply).ConfigureAwait(false);
         metrics.PushAnswered(account.Name, route?.Name ?? "-", outcome, time.GetElapsedTime(started));

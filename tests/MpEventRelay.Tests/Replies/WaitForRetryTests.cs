@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Delivery;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Tests.Infrastructure;
+using Serilog.Core;
 
 namespace MpEventRelay.Tests.Replies;
 
@@ -17,6 +18,7 @@ public sealed class WaitForRetryTests : IAsyncLifetime
     private readonly TargetStub _idaas = new();
     private readonly TargetStub _bot = new();
     private readonly WeChatApiStub _api = new();
+    private readonly CapturingSink _logs = new();
     private RelayServer _relay = null!;
 
     public async Task InitializeAsync()
@@ -24,7 +26,7 @@ public sealed class WaitForRetryTests : IAsyncLifetime
         _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "慢慢想好了", 1714112446)));
         var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:03").Set("Deadline", "00:00:01.5")
             .Route("everything-else", "WaitForRetry", true);
-        _relay = await RelayServer.StartAsync(config.ToJson());
+        _relay = await RelayServer.StartAsync(config.ToJson(), services => services.AddSingleton<ILogEventSink>(_logs), logLevel: "Information");
     }
 
     public async Task DisposeAsync()
@@ -47,6 +49,11 @@ public sealed class WaitForRetryTests : IAsyncLifetime
         await SettledAsync();
         Assert.Empty(_api.Sent);
         Assert.Single(_bot.Received);
+        // The logs say what happened: the first try held (not "WeChat gets success"), the second replied.
+        Assert.Contains(_logs.Lines, l => l.Contains("is held open for its retry", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("WeChat gets success", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome held", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome replied", StringComparison.Ordinal));
     }
 
     [Fact]
