@@ -8,11 +8,12 @@ namespace MpEventRelay.Admin;
 
 /// <summary>
 /// <c>GET /admin/overview</c>: the accounts and routes as configured (no secrets, no OpenIDs), each target's
-/// destinations with YARP's health and the relay's circuit, and the outbox — what the console shows at the top.
+/// destinations with YARP's health and the relay's circuit, the outbox (per store and per target lane), readiness and
+/// the last configuration reload — what the console shows at the top.
 /// </summary>
 internal static class OverviewEndpoint
 {
-    public static async Task<IResult> Get(RelayModelProvider models, IProxyStateLookup proxy, Observability.RelayMetrics metrics, DeliveryOutbox outbox, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(RelayModelProvider models, IProxyStateLookup proxy, Observability.RelayMetrics metrics, DeliveryOutbox outbox, Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService health, TimeProvider time, CancellationToken cancellationToken)
     {
         var model = models.Current;
         var accounts = model.AccountsByName.Values.OrderBy(a => a.Name, StringComparer.Ordinal).Select(account => new
@@ -53,7 +54,26 @@ internal static class OverviewEndpoint
             }
         }
 
-        return Results.Ok(new { Accounts = accounts, Outbox = stores });
+        var ready = await health.CheckHealthAsync(check => check.Tags.Contains(Health.HealthEndpoints.ReadyTag), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return Results.Ok(new
+        {
+            Accounts = accounts,
+            Outbox = stores,
+            Lanes = metrics.Lanes.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new
+            {
+                Lane = l.Key,
+                l.Value.Pending,
+                OldestAgeSeconds = l.Value.OldestPendingCreatedAtMs is { } oldest ? Math.Max(0, now - oldest) / 1000 : (long?)null,
+                l.Value.Dead,
+            }),
+            Readiness = new
+            {
+                Status = ready.Status.ToString(),
+                Checks = ready.Entries.Where(e => e.Value.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(e => new { e.Key, Status = e.Value.Status.ToString(), e.Value.Description }),
+            },
+            Reload = new { At = models.LastReloadAt, Problems = models.LastReloadErrors },
+        });
     }
 
     private static IEnumerable<object> Destinations(IProxyStateLookup proxy, Observability.RelayMetrics metrics, string clusterId)

@@ -37,6 +37,9 @@ internal sealed partial class RelayModelProvider : IDisposable
     /// <summary>The problems of the last reload that was refused, if the last reload was refused.</summary>
     public IReadOnlyList<string> LastReloadErrors { get; private set; } = [];
 
+    /// <summary>When the configuration last changed on disk or in the environment (applied or refused); null before any reload.</summary>
+    public DateTimeOffset? LastReloadAt { get; private set; }
+
     public void Dispose() => _reloadSubscription.Dispose();
 
     // Runs on the configuration's change callback: nothing may escape, or later changes would go unwatched.
@@ -44,6 +47,7 @@ internal sealed partial class RelayModelProvider : IDisposable
     {
         lock (_reloadLock)
         {
+            LastReloadAt = DateTimeOffset.UtcNow; // for the console only
             var errors = new ConfigurationErrors();
             RelayModel? model;
             try

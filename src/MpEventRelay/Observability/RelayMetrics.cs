@@ -122,6 +122,9 @@ internal sealed class RelayMetrics : IDisposable
 
     public void DeadLettersDropped(string target, int count) => _deadDropped.Add(count, new KeyValuePair<string, object?>("target", target));
 
+    /// <summary>What each lane held when the worker last looked (the console's outbox view).</summary>
+    public IReadOnlyDictionary<string, OutboxStats> Lanes => _lanes;
+
     /// <summary>What every lane holds, replacing the last observation (a lane that went away reads 0).</summary>
     public void LanesObserved(IReadOnlyDictionary<string, OutboxStats> lanes)
     {

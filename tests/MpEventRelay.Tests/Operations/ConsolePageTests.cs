@@ -46,6 +46,19 @@ public sealed class ConsolePageTests(ITestOutputHelper output)
         Assert.Contains("dead letter after", trail.Text, StringComparison.Ordinal);
         Assert.Single(browser.FindElements(By.CssSelector("#targets .destination-row")), r => r.Text.Contains("bot", StringComparison.Ordinal));
 
+        // What an operator opens it for: readiness and the last reload, outcomes over a range, the outbox per target.
+        Assert.StartsWith("Healthy", browser.FindElement(By.CssSelector("#health .readiness")).Text, StringComparison.Ordinal);
+        Assert.Equal("none since start", browser.FindElement(By.CssSelector("#health .reload")).Text);
+        var outcomes = wait.Until(b => b.FindElements(By.CssSelector("#outcomes .outcome-row")) is { Count: > 0 } rows ? rows : null)!.Select(r => r.Text).ToList();
+        Assert.Contains(outcomes, o => o.StartsWith("queued 1", StringComparison.Ordinal));
+        Assert.Contains(outcomes, o => o.StartsWith("a dead letter 1", StringComparison.Ordinal));
+        var lane = Assert.Single(browser.FindElements(By.CssSelector("#lanes .lane-row")), r => r.Text.StartsWith("main/bot", StringComparison.Ordinal));
+        Assert.EndsWith(" 1", lane.Text, StringComparison.Ordinal); // its dead letter
+        Assert.Contains("UTC", trail.Text, StringComparison.Ordinal); // times carry their zone (this machine's is UTC)
+        var loaded = browser.FindElement(By.Id("status")).Text;
+        browser.FindElement(By.Id("auto")).Click();
+        new WebDriverWait(browser, TimeSpan.FromSeconds(20)).Until(b => b.FindElement(By.Id("status")).Text != loaded); // refreshed by itself
+
         // The page's own script runs (above) under its policy; anything injected inline does not.
         var policy = (await relay.Http.GetAsync("/console")).Headers.GetValues("Content-Security-Policy").Single();
         Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
