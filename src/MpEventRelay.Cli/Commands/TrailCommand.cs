@@ -36,7 +36,7 @@ internal static class TrailCommand
                 o.WriteLine($"{trails.Length} push(es)");
                 foreach (var t in trails)
                 {
-                    o.WriteLine($"{t.GetProperty("arrivedAt")}  {t.GetProperty("account")}/{t.GetProperty("route")}  {t.GetProperty("kind")}  MsgId {t.GetProperty("msgId")}  id {t.GetProperty("id")}");
+                    o.WriteLine($"{Time(t.GetProperty("arrivedAt"), "yyyy-MM-dd HH:mm:ss.fff")}  {t.GetProperty("account")}/{t.GetProperty("route")}  {t.GetProperty("kind")}  MsgId {t.GetProperty("msgId")}  id {t.GetProperty("id")}");
                     foreach (var e in t.GetProperty("events").EnumerateArray())
                     {
                         o.WriteLine("    " + Line(e));
@@ -50,7 +50,9 @@ internal static class TrailCommand
 
     private static string Line(JsonElement e)
     {
-        string? Text(string name) => e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : null;
+        string? Text(string name) => e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
+            ? name is "at" or "lastAt" ? Time(v, "HH:mm:ss.fff") : v.ToString()
+            : null;
         return Text("kind") switch
         {
             "wechat" => $"{Text("at")} WeChat try {Text("attempt")}: {Text("status")} {Text("detail")}",
@@ -59,6 +61,12 @@ internal static class TrailCommand
             _ => $"{Text("at")} late reply: {Text("detail")} {Text("status")}".TrimEnd(),
         };
     }
+
+    // One width for every time, in UTC and saying so: the API's ISO times drop trailing zeros of the fraction.
+    private static string Time(JsonElement value, string format) =>
+        DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+            ? at.UtcDateTime.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + "Z"
+            : value.ToString();
 
     private static string Describe(string name) => name switch
     {

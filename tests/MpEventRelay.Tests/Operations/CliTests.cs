@@ -177,6 +177,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("everything-else", output, StringComparison.Ordinal);
         Assert.Contains("request → bot/d0: 200", output, StringComparison.Ordinal);
         Assert.DoesNotContain(user, output, StringComparison.Ordinal);
+        // Times of one width, in UTC and saying so: the push's line and each event's.
+        Assert.Matches(@"(?m)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z  main/everything-else", output);
+        Assert.All(output.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal)), l => Assert.Matches(@"^    \d{2}:\d{2}:\d{2}\.\d{3}Z ", l));
         Assert.Equal(ExitCodes.CheckFailed, (await Run("trail", "--url", url, "--admin-key", AdminKey, "--openid", Pushes.NewOpenId())).Code);
 
         var dryRun = await Run("replay", "--url", url, "--admin-key", AdminKey, "--target", "bot", "--since", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), "--dry-run");
