@@ -64,17 +64,7 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             select.Parameters.AddWithValue("$now", nowMs);
             select.Parameters.AddWithValue("$max", max);
             var items = ReadAll(select);
-            using var lease = connection.CreateCommand();
-            lease.Transaction = transaction;
-            lease.CommandText = "UPDATE outbox SET next_attempt_at = $lease WHERE id = $id";
-            lease.Parameters.AddWithValue("$lease", leaseUntilMs);
-            var id = lease.Parameters.Add("$id", SqliteType.Text);
-            foreach (var item in items)
-            {
-                id.Value = item.Id;
-                lease.ExecuteNonQuery();
-            }
-
+            SetLease(connection, transaction, "UPDATE outbox SET next_attempt_at = $lease WHERE id = $id", items, leaseUntilMs);
             transaction.Commit();
             return items;
         }, cancellationToken);
@@ -83,20 +73,26 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         RunAsync(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, $lease) WHERE id = $id AND dead = 0";
-            command.Parameters.AddWithValue("$lease", leaseUntilMs);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            foreach (var item in items)
-            {
-                id.Value = item.Id;
-                command.ExecuteNonQuery();
-            }
-
+            // Never earlier than a reschedule already set, never a dead letter.
+            SetLease(connection, transaction, "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, $lease) WHERE id = $id AND dead = 0", items, leaseUntilMs);
             transaction.Commit();
             return true;
         }, cancellationToken);
+
+    // One prepared statement, run per item inside the caller's transaction: the claim's lease and its renewals.
+    private static void SetLease(SqliteConnection connection, SqliteTransaction transaction, string sql, IReadOnlyList<OutboxItem> items, long leaseUntilMs)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$lease", leaseUntilMs);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var item in items)
+        {
+            id.Value = item.Id;
+            command.ExecuteNonQuery();
+        }
+    }
 
     public Task RescheduleAsync(OutboxItem item, CancellationToken cancellationToken) =>
         Update("UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND dead = 0", item, cancellationToken);

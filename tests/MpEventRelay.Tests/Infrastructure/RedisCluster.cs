@@ -5,7 +5,7 @@ namespace MpEventRelay.Tests.Infrastructure;
 /// <summary>
 /// A real three-master Redis Cluster on loopback (no replicas), started by the tests as an operator would:
 /// three <c>redis-server --cluster-enabled yes</c> and <c>redis-cli --cluster create</c>. Ready once every node
-/// reports <c>cluster_state:ok</c>.
+/// has logged that its cluster state is ok.
 /// </summary>
 public sealed class RedisCluster : IDisposable
 {
@@ -29,15 +29,10 @@ public sealed class RedisCluster : IDisposable
                 throw new InvalidOperationException("redis-cli --cluster create failed: " + create.Output);
             }
 
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!_nodes.All(n => RedisCli($"-p {n.Port} cluster info").Output.Contains("cluster_state:ok", StringComparison.Ordinal)))
+            // Each node logs the moment its view of the cluster becomes whole.
+            if (!Eventually.TrueAsync(() => _nodes.All(n => n.Output.Contains("Cluster state changed: ok", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
             {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("the Redis Cluster did not reach cluster_state:ok in 30 s");
-                }
-
-                Thread.Sleep(50); // polling another process's state; no event to wait on
+                throw new InvalidOperationException("the Redis Cluster did not reach cluster_state:ok in 30 s: " + string.Join("\n", _nodes.Select(n => n.Output)));
             }
         }
         catch

@@ -48,12 +48,20 @@ public sealed class DataAtRestTests(ITestOutputHelper output)
     private static IEnumerable<string> Files(string directory) =>
         Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories) : [];
 
-    // Read while the relay has the files open (SQLite's WAL included), as any reader of the disk could.
+    // Read while the relay has the files open (SQLite's WAL included), as any reader of the disk could. A file gone
+    // since it was listed (SQLite's short-lived -journal while it opens a database) holds nothing any more.
     private static bool Contains(string file, string text)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray().AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray().AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
     }
 }
