@@ -84,8 +84,9 @@ internal sealed partial class OutboxWorker(
             // While the preferred store answers, the fall-back's records move there rather than being delivered from
             // here: one of them may also be in Redis (a write that arrived although the client saw it fail), and
             // only the move, which keeps the copy already there, makes sure it is delivered once.
-            var moveInstead = store == outbox.Fallback && mover.CanMove;
-            if (store == outbox.Fallback)
+            var isFallback = store == outbox.Fallback;
+            var moveInstead = isFallback && mover.CanMove;
+            if (isFallback)
             {
                 fallbackLanes = lanes;
             }

@@ -52,7 +52,7 @@ internal sealed class RedisTrailStore(RedisConnection redis, Configuration.Relay
                 heads.Add((e, database.HashSetAsync(MetaKey(e.TrailId), "head", line, When.NotExists)));
                 if (e.Detail is { } detail)
                 {
-                    writes.Add(Index(database, "outcome", OutcomeOf(detail), e.TrailId, e.AtMs));
+                    writes.Add(Index(database, "outcome", TrailLine.OutcomeOf(detail).ToString(), e.TrailId, e.AtMs));
                 }
             }
             else if (e.Target is { } target)
@@ -308,9 +308,6 @@ internal sealed class RedisTrailStore(RedisConnection redis, Configuration.Relay
             ? Task.WhenAll(add, database.SetAddAsync(_eventIndexes, $"trail:idx:{name}:{value}"))
             : add;
     }
-
-    // An outcome is the detail up to a '+' ("replied+reply" is "replied").
-    private static string OutcomeOf(string detail) => detail.IndexOf('+') is var plus and >= 0 ? detail[..plus] : detail;
 
     private RedisKey IndexKey(string name, string value) => redis.Key($"trail:idx:{name}:{value}");
 

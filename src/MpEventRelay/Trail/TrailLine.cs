@@ -15,6 +15,10 @@ internal static class TrailLine
     public const string LateReply = "late-reply";
     public const string ReplyRefused = "reply-refused";
 
+    /// <summary>A WeChat try's outcome: its detail up to a '+' ("replied+reply" is "replied"), as searches match it.</summary>
+    public static ReadOnlySpan<char> OutcomeOf(string detail) =>
+        detail.IndexOf('+') is var plus and >= 0 ? detail.AsSpan(0, plus) : detail.AsSpan();
+
     /// <summary>Writes <paramref name="e"/> as one line (the caller adds the newline).</summary>
     public static void Write(Utf8JsonWriter json, TrailEvent e)
     {

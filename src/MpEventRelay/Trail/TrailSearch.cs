@@ -80,7 +80,7 @@ internal sealed class TrailSearch(TrailQuery query)
             else if (name.SequenceEqual("openId"u8)) openId = openId || Any(ref reader, query.OpenIdHashes);
             else if (name.SequenceEqual("target"u8)) target = query.Target is not null && reader.ValueTextEquals(query.Target);
             else if (name.SequenceEqual("error"u8)) failed = kind is TrailLine.Delivery or TrailLine.DeadLetter;
-            else if (name.SequenceEqual("detail"u8)) outcome = kind == TrailLine.WeChat && query.Outcome is { } wanted && IsOutcome(reader.GetString()!, wanted);
+            else if (name.SequenceEqual("detail"u8)) outcome = kind == TrailLine.WeChat && query.Outcome is { } wanted && TrailLine.OutcomeOf(reader.GetString()!).SequenceEqual(wanted);
         }
 
         if (id is null)
@@ -155,11 +155,4 @@ internal sealed class TrailSearch(TrailQuery query)
         : reader.ValueTextEquals(TrailLine.DeadLetter) ? TrailLine.DeadLetter
         : reader.ValueTextEquals(TrailLine.ReplyRefused) ? TrailLine.ReplyRefused
         : TrailLine.LateReply;
-
-    // An outcome is the detail up to a '+' ("replied+reply" is "replied").
-    private static bool IsOutcome(string detail, string wanted)
-    {
-        var plus = detail.IndexOf('+');
-        return (plus < 0 ? detail.AsSpan() : detail.AsSpan(0, plus)).SequenceEqual(wanted);
-    }
 }
