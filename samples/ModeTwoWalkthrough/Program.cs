@@ -16,9 +16,10 @@ var account = new WeChatKeys(DemoSecrets.AccountToken, new WeChatCryptor(AppId, 
 
 // The stand-ins run on Tokens and keys of their own, made up for this run, as a merchant's bot and an IDaaS have: the
 // relay is told them as an operator would tell it (the demo's own are only its defaults).
-var (idaasToken, idaasKey, botToken, botKey) = (NewSecret(24), NewSecret(43), NewSecret(24), NewSecret(43));
+var (idaasToken, idaasKey, botToken, botKey, botClientSecret) = (NewSecret(24), NewSecret(43), NewSecret(24), NewSecret(43), NewSecret(32));
 var idaas = IdaasApp.Create(["--urls=http://127.0.0.1:5102", $"--Idaas:AppId={AppId}", $"--Idaas:Token={idaasToken}", $"--Idaas:EncodingAESKey={idaasKey}"]);
-var bot = BotApp.Create(["--urls=http://127.0.0.1:5101", $"--Bot:AppId={AppId}", $"--Bot:Token={botToken}", $"--Bot:EncodingAESKey={botKey}"]);
+// The bot calls WeChat's API through the relay (its API gateway, on the push port in Development) with a client secret.
+var bot = BotApp.Create(["--urls=http://127.0.0.1:5101", $"--Bot:AppId={AppId}", $"--Bot:Token={botToken}", $"--Bot:EncodingAESKey={botKey}", $"--Bot:ApiHost={RelayUrl}", $"--Bot:ClientSecret={botClientSecret}"]);
 var wechatApi = WeChatApiStandIn.Create(["--urls=http://127.0.0.1:5103"]);
 var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"], builder => builder.Configuration
     .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "relay.appsettings.json"), optional: false)
@@ -28,6 +29,9 @@ var relay = RelayApp.Create([$"--urls={RelayUrl}", "--environment=Development"],
         ["Relay:Accounts:demo:Targets:idaas:EncodingAESKey"] = idaasKey,
         ["Relay:Accounts:demo:Targets:bot:Token"] = botToken,
         ["Relay:Accounts:demo:Targets:bot:EncodingAESKey"] = botKey,
+        ["Relay:ApiGateway:Clients:bot:Account"] = "demo",
+        ["Relay:ApiGateway:Clients:bot:Secret"] = botClientSecret,
+        ["Relay:ApiGateway:Clients:bot:Apis:0"] = "/cgi-bin/message/custom/send",
     }));
 await Task.WhenAll(idaas.StartAsync(), bot.StartAsync(), wechatApi.StartAsync(), relay.StartAsync());
 
@@ -59,10 +63,20 @@ for (var waited = TimeSpan.Zero; !lateArrived && waited < TimeSpan.FromSeconds(2
 
 Check(lateArrived, "the bot's late answer reached the user through the customer-service API");
 
+await Step("6. The user asks to be told when the order ships; the bot tells them later through WeChat's API, via the relay", b => b.Text("notify me when order 123 ships", Random.Shared.NextInt64(1, long.MaxValue)), expectReply: true);
+var notified = false;
+for (var waited = TimeSpan.Zero; !notified && waited < TimeSpan.FromSeconds(10); waited += TimeSpan.FromMilliseconds(100))
+{
+    await Task.Delay(100); // bounded: the bot sends it right after its reply
+    notified = WeChatApiStandIn.Messages.Any(m => m.GetProperty("touser").GetString() == user && m.GetProperty("text").GetProperty("content").GetString()!.Contains("shipped", StringComparison.Ordinal));
+}
+
+Check(notified && WeChatApiStandIn.TokensSeen.All(t => t == WeChatApiStandIn.AccessToken), "the bot's message reached the user with the relay's token (the bot only ever held its client token)");
+
 // The relay first: its graceful shutdown waits for the deliveries in flight (the login mirrors to the bot).
 await relay.StopAsync();
 await Task.WhenAll(bot.StopAsync(), idaas.StopAsync(), wechatApi.StopAsync());
-Console.WriteLine(failures == 0 ? "All five flows went through." : $"{failures} check(s) failed.");
+Console.WriteLine(failures == 0 ? "All six flows went through." : $"{failures} check(s) failed.");
 return failures == 0 ? 0 : 1;
 
 async Task Step(string title, Func<PushMessageBuilder, byte[]> build, bool expectReply)

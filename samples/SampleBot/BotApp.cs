@@ -23,7 +23,7 @@ public static class BotApp
     /// <summary>
     /// The bot, configured like any ASP.NET Core app (command line, environment, appsettings.json): <c>Bot:AppId</c>,
     /// <c>Bot:Token</c>, <c>Bot:EncodingAESKey</c> (environment: <c>Bot__Token</c>…; <c>BOT_APPID</c> is still read),
-    /// the demo's values when unset.
+    /// the demo's values when unset; <c>Bot:ApiHost</c> and <c>Bot:ClientSecret</c> for WeChat's API through the relay.
     /// </summary>
     public static WebApplication Create(string[] args)
     {
@@ -34,6 +34,11 @@ public static class BotApp
         var appId = settings["AppId"] ?? Environment.GetEnvironmentVariable("BOT_APPID") ?? DemoAppId;
         var keys = new WeChatKeys(settings["Token"] ?? Token, new WeChatCryptor(appId, settings["EncodingAESKey"] ?? EncodingAesKey));
         var decoder = new PushDecoder(keys.Token, keys.Cryptor);
+        // With Bot:ApiHost (the relay's API gateway) and Bot:ClientSecret, "notify …" is answered later by a
+        // customer-service message, as a bot tells a user that an order shipped.
+        var sender = settings["ApiHost"] is { } apiHost && settings["ClientSecret"] is { } clientSecret
+            ? new CustomerServiceSender(new HttpClient(), new Uri(apiHost), appId, clientSecret)
+            : null;
 
         app.MapPost("/wx", async (HttpRequest request) =>
         {
@@ -53,6 +58,12 @@ public static class BotApp
             if (push.Message.MsgType == "text" && push.Message.Content?.StartsWith("slow", StringComparison.OrdinalIgnoreCase) == true)
             {
                 await Task.Delay(SlowAnswer); // an LLM bot thinking: longer than WeChat waits
+            }
+
+            if (sender is not null && push.Message.MsgType == "text" && push.Message.Content?.StartsWith("notify", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                var user = push.Message.FromUserName;
+                _ = Task.Run(async () => Console.WriteLine($"  [bot]   customer-service message through the relay's API gateway: errcode {await sender.SendTextAsync(user, "Your order 123 has shipped 🚚")}"));
             }
 
             var text = Answer(push.Message);

@@ -26,7 +26,9 @@ public static class RelayApp
                 .Enrich.FromLogContext()
                 // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
                 // replaces it, and no configuration can turn it back on.
-                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning);
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
+                // YARP's "Proxying to <url>" prints the query string: through the API gateway, that is WeChat's token.
+                .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Warning);
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
             {
                 logger.WriteTo.Console(); // a configuration without sinks must not make the relay silent
@@ -52,7 +54,9 @@ public static class RelayApp
         if (management.IsSeparate)
         {
             // Health, metrics and admin only on their own listener; the push port serves accounts and YARP routes.
-            app.MapWhen(management.IsManagementRequest, branch =>
+            // The API gateway's paths go on to its YARP routes (which check the listener themselves).
+            var models = app.Services.GetRequiredService<RelayModelProvider>();
+            app.MapWhen(context => management.IsManagementRequest(context) && models.Current.Gateway?.Claims(context.Request.Path) != true, branch =>
             {
                 branch.Use(hosts.CheckAsync);
                 branch.UseRouting();
@@ -76,7 +80,13 @@ public static class RelayApp
         }
 
         app.UseMpEventRelay();
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ApiGateway.ApiGatewayMiddleware>(); // the gateway's routes only; then YARP's usual steps
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         app.Lifetime.ApplicationStarted.Register(() => LogListeners(app, management));
         if (RelayServiceCollectionExtensions.TracingConfigured(app.Configuration))
         {

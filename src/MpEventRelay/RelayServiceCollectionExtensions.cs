@@ -34,15 +34,19 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<LateReplies>();
         services.AddSingleton<WeChatApi.AccessTokenSource>(sp => ActivatorUtilities.CreateInstance<WeChatApi.AccessTokenSource>(sp));
         services.AddSingleton<WeChatApi.CustomServiceClient>();
+        services.AddSingleton<WeChatApi.ApiCaller>();
         // The token travels in the query string: no request logging on this client.
-        services.AddHttpClient(WeChatApi.AccessTokenSource.ClientName).RemoveAllLoggers();
+        services.AddHttpClient(WeChatApi.ApiCaller.ClientName).RemoveAllLoggers()
+            .AddResilienceHandler("wechat-api", (pipeline, context) => WeChatApi.ApiResilience.Configure(pipeline, context.ServiceProvider));
         services.AddSingleton<PushRelay>();
         services.AddSingleton<BoundedBody>();
         services.AddSingleton<BackgroundDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeliveries>());
 
         // YARP's routes and clusters come from the relay's model: validated with it, reloaded with it, one snapshot.
-        services.AddReverseProxy();
+        services.AddReverseProxy().AddTransforms<ApiGateway.ApiGatewayTransforms>();
+        services.AddSingleton(sp => new ApiGateway.GatewayListener(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<RelayModelProvider>(), sp.GetService<Hosting.ManagementListener>()));
+        services.AddSingleton<ApiGateway.ClientRateLimits>();
         services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
 
         services.AddSingleton<RelayMetrics>();

@@ -28,6 +28,7 @@ internal sealed class ConfigurationLoader(IConfigValidator proxyValidator, strin
         ManagementValidator.Validate(options.Management, errors);
         AdminValidator.Validate(options.Admin, errors);
         WeChatApiValidator.Validate(options, errors);
+        ApiGatewayValidator.Validate(options, environmentName, errors);
         TrailValidator.Validate(options.Trail, errors);
         DemoSecretsValidator.Validate(options, environmentName, errors);
 

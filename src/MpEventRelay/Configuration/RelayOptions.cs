@@ -39,6 +39,9 @@ public sealed record RelayOptions
     /// <summary>WeChat's API (late replies, typing) and WeChat's retry timing.</summary>
     public WeChatApiOptions WeChatApi { get; init; } = new();
 
+    /// <summary>WeChat's API for the merchant's services, through the relay and with its token.</summary>
+    public ApiGatewayOptions ApiGateway { get; init; } = new();
+
     /// <summary>Duplicate detection (WeChat's retries).</summary>
     public DedupOptions Dedup { get; init; } = new();
 

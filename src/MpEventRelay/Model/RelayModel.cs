@@ -14,6 +14,9 @@ internal sealed record RelayModel
     public required FrozenDictionary<string, AccountModel> AccountsByName { get; init; }
     public required ProxyConfigSnapshot Proxy { get; init; }
 
+    /// <summary>The API gateway; null while no client is configured.</summary>
+    public ApiGatewayModel? Gateway { get; init; }
+
     public AccountModel? FindAccount(string path) =>
         AccountsByPath.TryGetValue(path.Length > 1 ? path.TrimEnd('/') : path, out var account) ? account : null;
 }

@@ -36,6 +36,10 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _deadDropped;
     private readonly Counter<long> _outboxMoved;
     private readonly Counter<long> _repliesRefused;
+    private readonly Counter<long> _gatewayCalls;
+    private readonly Counter<long> _gatewayQuota;
+    private readonly Counter<long> _gatewayTokens;
+    private readonly Counter<long> _tokenForceRefreshes;
     private readonly ConcurrentDictionary<string, OutboxStats> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _laneInFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _redisDurability = new(StringComparer.Ordinal);
@@ -71,6 +75,10 @@ internal sealed class RelayMetrics : IDisposable
         _repliesChosen = _meter.CreateCounter<long>("mprelay.replies.chosen", description: "Passive replies WeChat got, by account, route and the replier whose answer was used.");
         _lateReplies = _meter.CreateCounter<long>("mprelay.late.replies", description: "Replies chosen after WeChat's answer, by how they went: passive (a retry took it), api, api-failed (by WeChat's error code), unmappable, no-app-secret.");
         _tokenRefreshes = _meter.CreateCounter<long>("mprelay.token.refreshes", description: "Access-token fetches (stable_token), by AppId and WeChat's error code (0: success).");
+        _gatewayCalls = _meter.CreateCounter<long>("mprelay.gateway.calls", description: "API gateway calls, by client, API path, errcode and who answered (wechat, or relay when it refused the call).");
+        _gatewayQuota = _meter.CreateCounter<long>("mprelay.gateway.quota.errors", description: "API gateway calls WeChat refused for quota (45009 daily, 45011 minute), by client and API path.");
+        _gatewayTokens = _meter.CreateCounter<long>("mprelay.gateway.tokens.issued", description: "Tokens the relay issued to API gateway clients, by client.");
+        _tokenForceRefreshes = _meter.CreateCounter<long>("mprelay.token.force.refreshes", description: "stable_token calls with force_refresh (20 a day), by AppId and outcome: done, too-soon, over-daily-limit.");
         _typing = _meter.CreateCounter<long>("mprelay.typing", description: "Typing indicators sent, by WeChat's error code (0: success).");
         _trailDropped = _meter.CreateCounter<long>("mprelay.trail.dropped", description: "Trail events not stored (the writer fell behind or its store failed); deliveries are not affected.");
         _outboxFallback = _meter.CreateCounter<long>("mprelay.outbox.fallback", description: "Deliveries recorded in the fall-back store (SQLite) because the preferred one (Redis) refused them, by store.");
@@ -159,6 +167,21 @@ internal sealed class RelayMetrics : IDisposable
     public void LateReply(string via, int code) => _lateReplies.Add(1, new TagList { { "via", via }, { "code", code } });
 
     public void TokenRefresh(string appId, int code) => _tokenRefreshes.Add(1, new TagList { { "appid", appId }, { "code", code } });
+
+    /// <summary>One gateway call: <paramref name="api"/> is the path when the client may call it, else "other" (bounded labels).</summary>
+    public void GatewayCall(string client, string api, int code, bool answeredByRelay)
+    {
+        var tags = new TagList { { "client", client }, { "api", api }, { "code", code }, { "by", answeredByRelay ? "relay" : "wechat" } };
+        _gatewayCalls.Add(1, tags);
+        if (code is 45009 or 45011 && !answeredByRelay)
+        {
+            _gatewayQuota.Add(1, new TagList { { "client", client }, { "api", api }, { "code", code } });
+        }
+    }
+
+    public void GatewayTokenIssued(string client) => _gatewayTokens.Add(1, new KeyValuePair<string, object?>("client", client));
+
+    public void TokenForceRefresh(string appId, string outcome) => _tokenForceRefreshes.Add(1, new TagList { { "appid", appId }, { "outcome", outcome } });
 
     public void Typing(int code) => _typing.Add(1, new KeyValuePair<string, object?>("code", code));
 

@@ -15,15 +15,17 @@ namespace MpEventRelay.WeChatApi;
 /// nor the AppSecret is ever logged.
 /// </summary>
 internal sealed partial class AccessTokenSource(
-    IHttpClientFactory clients,
+    ApiCaller api,
     Configuration.RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<AccessTokenSource> logger,
     RedisConnection? redis = null)
 {
-    public const string ClientName = "wechat-api";
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ForceSpacing = TimeSpan.FromSeconds(30);
+    private const int ForcePerDay = 20;
+    private readonly Dictionary<string, (DateTimeOffset Last, string Day, int Count)> _forced = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ValidUntil)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.Ordinal);
 
@@ -51,7 +53,7 @@ internal sealed partial class AccessTokenSource(
                 return (shared.Token, null);
             }
 
-            return await FetchAsync(account, cancellationToken).ConfigureAwait(false);
+            return await FetchAsync(account, refused, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -62,42 +64,30 @@ internal sealed partial class AccessTokenSource(
     private string? Cached(string appId, string? refused) =>
         _cache.TryGetValue(appId, out var entry) && entry.Token != refused && time.GetUtcNow() < entry.ValidUntil ? entry.Token : null;
 
-    private async Task<(string? Token, ApiAnswer? Failure)> FetchAsync(AccountModel account, CancellationToken cancellationToken)
+    private async Task<(string? Token, ApiAnswer? Failure)> FetchAsync(AccountModel account, string? refused, CancellationToken cancellationToken)
     {
-        var options = models.Current.Options.WeChatApi;
         var lockTaken = await TakeSharedLockAsync(account.AppId).ConfigureAwait(false);
-        if (!lockTaken && await WaitForSharedAsync(account.AppId, cancellationToken).ConfigureAwait(false) is { } fetchedElsewhere)
+        if (!lockTaken && await WaitForSharedAsync(account.AppId, refused, cancellationToken).ConfigureAwait(false) is { } fetchedElsewhere)
         {
             _cache[account.AppId] = fetchedElsewhere;
             return (fetchedElsewhere.Token, null);
         }
 
-        ApiAnswer answer;
-        try
+        var (value, usable, failure) = await StableTokenAsync(account, force: false, cancellationToken).ConfigureAwait(false);
+        if (value is not null && value == refused)
         {
-            using var timeout = new CancellationTokenSource(options.CallTimeout, time);
-            using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-            var request = new { grant_type = "client_credential", appid = account.AppId, secret = account.AppSecret, force_refresh = false };
-            using var response = await clients.CreateClient(ClientName).PostAsJsonAsync(Endpoint(options.BaseAddress, "cgi-bin/stable_token"), request, either.Token).ConfigureAwait(false);
-            answer = response.IsSuccessStatusCode
-                ? ApiAnswer.Parse(await response.Content.ReadFromJsonAsync<JsonElement>(either.Token).ConfigureAwait(false))
-                : new ApiAnswer(ApiAnswer.Unreachable, $"HTTP {(int)response.StatusCode}");
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
-        {
-            answer = new ApiAnswer(ApiAnswer.Unreachable, e.GetType().Name);
+            // Normal mode handed back the token WeChat just refused (it was replaced by a force refresh elsewhere, or
+            // the AppSecret was reset): only a force refresh gets a new one, and those are few (20 a day).
+            (value, usable, failure) = await ForceRefreshAsync(account, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!answer.Succeeded || answer.Body is not { } body || !body.TryGetProperty("access_token", out var token) || token.GetString() is not { Length: > 0 } value)
+        if (value is null)
         {
-            var failure = answer.Succeeded ? new ApiAnswer(ApiAnswer.Unreachable, "no access_token in the answer") : answer;
-            metrics.TokenRefresh(account.AppId, failure.ErrorCode);
+            metrics.TokenRefresh(account.AppId, failure!.ErrorCode);
             LogTokenFailed(account.AppId, failure.ErrorCode, WeChatErrors.Meaning(failure.ErrorCode), failure.Message);
             return (null, failure);
         }
 
-        var lifetime = TimeSpan.FromSeconds(body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 7200);
-        var usable = lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2;
         _cache[account.AppId] = (value, time.GetUtcNow() + usable);
         metrics.TokenRefresh(account.AppId, 0);
         LogTokenFetched(account.AppId, usable);
@@ -105,7 +95,72 @@ internal sealed partial class AccessTokenSource(
         return (value, null);
     }
 
-    internal static Uri Endpoint(Uri baseAddress, string path) => new($"{baseAddress.ToString().TrimEnd('/')}/{path}");
+    private async Task<(string? Token, TimeSpan Usable, ApiAnswer? Failure)> StableTokenAsync(AccountModel account, bool force, CancellationToken cancellationToken)
+    {
+        var request = JsonSerializer.SerializeToUtf8Bytes(new { grant_type = "client_credential", appid = account.AppId, secret = account.AppSecret, force_refresh = force });
+        var answer = await api.PostAsync("cgi-bin/stable_token", accessToken: null, request, cancellationToken).ConfigureAwait(false);
+        if (!answer.Succeeded || answer.Body is not { } body || !body.TryGetProperty("access_token", out var token) || token.GetString() is not { Length: > 0 } value)
+        {
+            return (null, default, answer.Succeeded ? new ApiAnswer(ApiAnswer.Unreachable, "no access_token in the answer") : answer);
+        }
+
+        var lifetime = TimeSpan.FromSeconds(body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 7200);
+        return (value, lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2, null);
+    }
+
+    // At most one force refresh per AppId every 30 s and 20 a day (WeChat's own limits), counted across replicas
+    // through Redis when they share it.
+    private async Task<(string? Token, TimeSpan Usable, ApiAnswer? Failure)> ForceRefreshAsync(AccountModel account, CancellationToken cancellationToken)
+    {
+        var outcome = await ForceAllowedAsync(account.AppId).ConfigureAwait(false);
+        metrics.TokenForceRefresh(account.AppId, outcome);
+        if (outcome != "done")
+        {
+            LogForceRefused(account.AppId, outcome);
+            return (null, default, new ApiAnswer(40001, $"WeChat refused the token and a force refresh is not allowed now ({outcome})"));
+        }
+
+        LogForceRefresh(account.AppId);
+        return await StableTokenAsync(account, force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> ForceAllowedAsync(string appId)
+    {
+        var now = time.GetUtcNow();
+        var day = now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture); // WeChat counts in Beijing time
+        if (redis is not null)
+        {
+            try
+            {
+                var spaced = await redis.Guard.RunAsync(t => redis.Database.StringSetAsync(redis.Key("token-force:" + appId), "1", ForceSpacing, When.NotExists).WaitAsync(t), CancellationToken.None).ConfigureAwait(false);
+                if (!spaced)
+                {
+                    return "too-soon";
+                }
+
+                var count = await redis.Guard.RunAsync(t => redis.Database.StringIncrementAsync(redis.Key($"token-force-count:{appId}:{day}")).WaitAsync(t), CancellationToken.None).ConfigureAwait(false);
+                await redis.Guard.RunAsync(t => redis.Database.KeyExpireAsync(redis.Key($"token-force-count:{appId}:{day}"), TimeSpan.FromDays(2)).WaitAsync(t), CancellationToken.None).ConfigureAwait(false);
+                return count > ForcePerDay ? "over-daily-limit" : "done";
+            }
+            catch (StoreUnavailableException e)
+            {
+                LogShareUnavailable(e.Message); // this replica's own count, then
+            }
+        }
+
+        lock (_forced)
+        {
+            var (last, lastDay, count) = _forced.TryGetValue(appId, out var entry) ? entry : (DateTimeOffset.MinValue, day, 0);
+            if (now - last < ForceSpacing)
+            {
+                return "too-soon";
+            }
+
+            count = lastDay == day ? count + 1 : 1;
+            _forced[appId] = (now, day, count);
+            return count > ForcePerDay ? "over-daily-limit" : "done";
+        }
+    }
 
     // Replicas sharing Redis share one token: read it, and let one replica at a time fetch it.
     private async Task<(string Token, DateTimeOffset ValidUntil)?> SharedAsync(string appId, string? refused)
@@ -149,13 +204,13 @@ internal sealed partial class AccessTokenSource(
     }
 
     // Another replica is fetching: its token appears in Redis within a call's time, else this replica fetches.
-    private async Task<(string Token, DateTimeOffset ValidUntil)?> WaitForSharedAsync(string appId, CancellationToken cancellationToken)
+    private async Task<(string Token, DateTimeOffset ValidUntil)?> WaitForSharedAsync(string appId, string? refused, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + models.Current.Options.WeChatApi.CallTimeout;
         while (time.GetUtcNow() < until)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-            if (await SharedAsync(appId, refused: null).ConfigureAwait(false) is { } shared)
+            if (await SharedAsync(appId, refused).ConfigureAwait(false) is { } shared)
             {
                 return shared;
             }
@@ -187,6 +242,12 @@ internal sealed partial class AccessTokenSource(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WeChat API: no access token for {AppId}: {Code} ({Meaning}; {Message})")]
     private partial void LogTokenFailed(string appId, int code, string meaning, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat API: stable_token in normal mode gave back the token WeChat refused for {AppId}; forcing a refresh (force_refresh, 20 a day)")]
+    private partial void LogForceRefresh(string appId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WeChat API: the token for {AppId} was refused and a force refresh is not allowed now ({Outcome})")]
+    private partial void LogForceRefused(string appId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat API: the token shared through Redis is unavailable ({Reason}); this replica uses its own")]
     private partial void LogShareUnavailable(string reason);

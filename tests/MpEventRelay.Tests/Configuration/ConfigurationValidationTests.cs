@@ -141,6 +141,60 @@ public sealed class ConfigurationValidationTests
         Assert.Equal(["Relay:Management:TrustedProxies:2"], errors.All.Select(Key));
     }
 
+    [Fact]
+    public void Each_API_gateway_mistake_is_named_with_its_key()
+    {
+        var configuration = Example(
+            ("Relay:Management:Url", null!),
+            ("Relay:ApiGateway:Clients:bot:Account", "main"),
+            ("Relay:ApiGateway:Clients:bot:Secret", "short"),
+            ("Relay:ApiGateway:Clients:bot:Apis:0", "/cgi-bin/token"),
+            ("Relay:ApiGateway:Clients:bot:Apis:1", "cgi-bin/user/info"),
+            ("Relay:ApiGateway:Clients:bot:Apis:2", "/cgi-bin/menu/*"),
+            ("Relay:ApiGateway:Clients:qr:Account", "nosuch"),
+            ("Relay:ApiGateway:Clients:qr:Secret", new string('q', 32)),
+            ("Relay:ApiGateway:Clients:qr:Apis:0", "/cgi-bin/qrcode/create"),
+            ("Relay:ApiGateway:Clients:twin:Account", "main"),
+            ("Relay:ApiGateway:Clients:twin:Secret", new string('q', 32)),
+            ("Relay:ApiGateway:Clients:twin:Apis:0", "/cgi-bin/qrcode/create"),
+            ("Relay:ApiGateway:Clients:twin:PermitPerMinute", "5"));
+        var errors = new ConfigurationErrors();
+
+        Assert.Null(Build(configuration, errors));
+
+        Assert.Equal(
+            [
+                "Relay:ApiGateway:Clients:bot:Account", "Relay:ApiGateway:Clients:bot:Apis:0", "Relay:ApiGateway:Clients:bot:Apis:1",
+                "Relay:ApiGateway:Clients:bot:Secret", "Relay:ApiGateway:Clients:qr:Account", "Relay:ApiGateway:Clients:twin:Account", "Relay:ApiGateway:Clients:twin:PermitPerMinute",
+                "Relay:ApiGateway:Clients:twin:Secret", "Relay:ApiGateway:Listener",
+            ],
+            errors.All.Select(Key).Order(StringComparer.Ordinal));
+        Assert.Contains(errors.All, e => e.StartsWith("Relay:ApiGateway:Clients:bot:Account:", StringComparison.Ordinal) && e.Contains("no AppSecret", StringComparison.Ordinal));
+        Assert.Contains(errors.All, e => e.StartsWith("Relay:ApiGateway:Clients:twin:PermitPerMinute:", StringComparison.Ordinal) && e.Contains("did you mean PermitsPerMinute", StringComparison.Ordinal));
+        Assert.All(errors.All, e => Assert.DoesNotContain(new string('q', 32), e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_gateway_client_of_an_account_with_an_AppSecret_adds_YARP_routes_to_WeChat()
+    {
+        var configuration = Example(
+            ("Relay:Accounts:main:AppSecret", "an-app-secret-for-the-test-0000000"),
+            ("Relay:ApiGateway:Clients:bot:Account", "main"),
+            ("Relay:ApiGateway:Clients:bot:Secret", new string('b', 32)),
+            ("Relay:ApiGateway:Clients:bot:Apis:0", "/cgi-bin/message/custom/send"),
+            ("Relay:ApiGateway:Clients:bot:Apis:1", "/datacube/getusersummary"));
+        var errors = new ConfigurationErrors();
+
+        var model = Build(configuration, errors);
+
+        Assert.Empty(errors.All);
+        Assert.Equal(["/cgi-bin", "/datacube"], model!.Gateway!.PathRoots);
+        Assert.Contains(model.Proxy.Routes, r => r.RouteId == "mprelay-api-datacube" && r.ClusterId == ApiGatewayModel.ClusterId);
+        Assert.Equal("https://api.weixin.qq.com/", Assert.Single(model.Proxy.Clusters, c => c.ClusterId == ApiGatewayModel.ClusterId).Destinations!["wechat"].Address);
+        Assert.True(model.Gateway.Clients["bot"].MayCall("/cgi-bin/message/custom/send"));
+        Assert.False(model.Gateway.Clients["bot"].MayCall("/cgi-bin/message/custom/typing"));
+    }
+
     // The example file, its placeholders filled, with some keys set over it.
     private static IConfiguration Example(params (string Key, string Value)[] overrides) =>
         new ConfigurationBuilder()

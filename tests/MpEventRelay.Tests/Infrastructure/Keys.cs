@@ -16,6 +16,10 @@ internal static class Keys
     public const string AppSecret = "test-app-secret-not-real-0123456789";
     public const string BotKey = "ZzD2BwNZjxy0OSPd8NNfP8dPLNSaRgWrY3wHJwBgW9u";
 
+    /// <summary>The API gateway clients' secrets: the bot's and the QR-code service's.</summary>
+    public const string BotClientSecret = "bot-client-secret-not-real-000000001";
+    public const string QrClientSecret = "qr-client-secret-not-real-0000000002";
+
     public static WeChatKeys Account { get; } = new(AccountToken, new WeChatCryptor(AppId, AccountKey));
     public static WeChatKeys Idaas { get; } = new(IdaasToken, new WeChatCryptor(AppId, IdaasKey));
     public static WeChatKeys Bot { get; } = new(BotToken, new WeChatCryptor(AppId, BotKey));

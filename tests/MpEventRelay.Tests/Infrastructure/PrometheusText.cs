@@ -44,6 +44,12 @@ internal static class PrometheusText
         return value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The sum of <paramref name="name"/>'s series that carry every one of <paramref name="labels"/>.</summary>
+    public static double Sum(this Dictionary<string, double> metrics, string name, params (string Label, string Value)[] labels) =>
+        metrics.Where(m => (m.Key == name || m.Key.StartsWith(name + "{", StringComparison.Ordinal))
+                && labels.All(l => m.Key.Contains($"{l.Label}=\"{l.Value}\"", StringComparison.Ordinal)))
+            .Sum(m => m.Value);
+
     /// <summary>The relay's series now, from its management listener.</summary>
     public static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http, RelayProcess relay) =>
         Parse(await http.GetStringAsync(new Uri(relay.ManagementAddress, "/metrics")));

@@ -93,6 +93,19 @@ internal sealed class RelayConfig
         return Set("WeChatApi", section);
     }
 
+    /// <summary>
+    /// The API gateway with two clients of account main: "bot" (customer-service messages and user info, with
+    /// <paramref name="botPermitsPerMinute"/>) and "qr" (QR codes). Needs <see cref="WeChatApi"/> for the AppSecret.
+    /// </summary>
+    public RelayConfig ApiGateway(int botPermitsPerMinute = 0) => Set("ApiGateway", new JsonObject
+    {
+        ["Clients"] = new JsonObject
+        {
+            ["bot"] = new JsonObject { ["Account"] = "main", ["Secret"] = Keys.BotClientSecret, ["Apis"] = new JsonArray("/cgi-bin/message/custom/send", "/cgi-bin/user/info"), ["PermitsPerMinute"] = botPermitsPerMinute },
+            ["qr"] = new JsonObject { ["Account"] = "main", ["Secret"] = Keys.QrClientSecret, ["Apis"] = new JsonArray("/cgi-bin/qrcode/create") },
+        },
+    });
+
     /// <summary>Sets <paramref name="key"/> on the account's route named <paramref name="route"/>.</summary>
     public RelayConfig Route(string route, string key, JsonNode? value, string account = "main")
     {

@@ -25,12 +25,32 @@ internal static class RelayModelFactory
             }
         }
 
+        var byName = accounts.Values.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
+        var gateway = ApiGatewayModelFactory.Create(options.ApiGateway, byName, errors);
+        if (gateway is not null)
+        {
+            // The gateway's routes are YARP routes like the operator's, beside them: their ids are the relay's.
+            if (routes.FirstOrDefault(r => r.RouteId.StartsWith(ApiGatewayModel.RouteIdPrefix, StringComparison.OrdinalIgnoreCase)) is { } route)
+            {
+                errors.Add($"ReverseProxy:Routes:{route.RouteId}", $"route ids starting with '{ApiGatewayModel.RouteIdPrefix}' are the API gateway's.", "rename the route.");
+            }
+
+            if (clusters.Any(c => string.Equals(c.ClusterId, ApiGatewayModel.ClusterId, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"ReverseProxy:Clusters:{ApiGatewayModel.ClusterId}", "this cluster id is the API gateway's.", "rename the cluster.");
+            }
+
+            routes = [.. routes, .. gateway.Routes()];
+            clusters = [.. clusters, ApiGatewayModel.Cluster(options.WeChatApi.BaseAddress, options.WeChatApi.CallTimeout)];
+        }
+
         return errors.Any ? null : new RelayModel
         {
             Options = options,
             AccountsByPath = accounts.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
-            AccountsByName = accounts.Values.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase),
+            AccountsByName = byName,
             Proxy = new ProxyConfigSnapshot(routes, clusters),
+            Gateway = gateway,
         };
     }
 }

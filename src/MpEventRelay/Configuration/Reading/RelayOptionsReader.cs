@@ -13,7 +13,7 @@ internal static class RelayOptionsReader
         nameof(RelayOptions.Deadline), nameof(RelayOptions.ClockSkew), nameof(RelayOptions.DeliveryTimeout),
         nameof(RelayOptions.MaxBodyBytes), nameof(RelayOptions.Resilience), nameof(RelayOptions.Storage),
         nameof(RelayOptions.Outbox), nameof(RelayOptions.Admin), nameof(RelayOptions.Dedup),
-        nameof(RelayOptions.Management), nameof(RelayOptions.WeChatApi), nameof(RelayOptions.Trail), nameof(RelayOptions.Accounts),
+        nameof(RelayOptions.Management), nameof(RelayOptions.WeChatApi), nameof(RelayOptions.ApiGateway), nameof(RelayOptions.Trail), nameof(RelayOptions.Accounts),
     };
 
     public static RelayOptions Read(IConfiguration configuration, ConfigurationErrors errors)
@@ -41,6 +41,7 @@ internal static class RelayOptionsReader
             Dedup = Object(section.GetSection(nameof(RelayOptions.Dedup)), defaults.Dedup, errors),
             Management = Object(section.GetSection(nameof(RelayOptions.Management)), defaults.Management, errors),
             WeChatApi = Object(section.GetSection(nameof(RelayOptions.WeChatApi)), defaults.WeChatApi, errors),
+            ApiGateway = Object(section.GetSection(nameof(RelayOptions.ApiGateway)), defaults.ApiGateway, errors),
             Trail = Object(section.GetSection(nameof(RelayOptions.Trail)), defaults.Trail, errors),
             Accounts = Accounts(section.GetSection(nameof(RelayOptions.Accounts)), errors),
         };
