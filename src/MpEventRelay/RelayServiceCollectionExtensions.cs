@@ -28,6 +28,7 @@ public static class RelayServiceCollectionExtensions
         AddStorage(services, configuration);
         services.AddSingleton<DestinationPipelines>();
         services.AddSingleton<TargetSender>();
+        services.AddSingleton<ITargetSender>(sp => sp.GetRequiredService<TargetSender>());
         services.AddSingleton<Settlement>();
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<ReplyChooser>();

@@ -24,7 +24,7 @@ namespace MpEventRelay.Delivery;
 /// </summary>
 internal sealed partial class PushRelay(
     IDedupStore dedup,
-    TargetSender sender,
+    ITargetSender sender,
     Settlement settlement,
     ReplyChooser chooser,
     DeliveryOutbox outbox,

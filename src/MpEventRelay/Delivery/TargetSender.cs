@@ -32,7 +32,7 @@ internal sealed class TargetSender(
     DestinationPipelines pipelines,
     Observability.RelayMetrics metrics,
     Trail.TrailRecorder trail,
-    TimeProvider time)
+    TimeProvider time) : ITargetSender
 {
     /// <summary>The header that carries the dedup key, so receivers can be idempotent too.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -42,7 +42,6 @@ internal sealed class TargetSender(
     private readonly Dictionary<string, ILoadBalancingPolicy> _policies = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<DestinationState, StrongBox<int>> _inFlight = new();
 
-    /// <param name="source">For the trail: <c>request</c> (while WeChat's request runs or just after) or <c>outbox</c>.</param>
     public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         var started = time.GetTimestamp();

@@ -11,6 +11,9 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
 
     public bool Failing { get; set; }
 
+    /// <summary>Each write (one call of <see cref="AddAsync"/>), with its items.</summary>
+    public event Action<IReadOnlyList<OutboxItem>>? Added;
+
     public string Name => name;
 
     public StoreGuard Guard { get; } = new(name, () => TimeSpan.FromMilliseconds(500), time);
@@ -22,6 +25,8 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
         {
             Items.TryAdd(item.Id, (item, false)); // an id already held stays as it is, as in the real stores
         }
+
+        Added?.Invoke(items);
 
         return Task.CompletedTask;
     }

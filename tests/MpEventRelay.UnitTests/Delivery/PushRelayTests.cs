@@ -1,0 +1,150 @@
+using System.Text;
+using MpEventRelay.Delivery;
+using MpEventRelay.Outbox;
+
+namespace MpEventRelay.UnitTests.Delivery;
+
+/// <summary>
+/// The deadline, reply choice and the outbox's part in them, with no socket: <see cref="PushRelay"/> as the relay wires
+/// it, targets in memory, the clock the test's.
+/// </summary>
+public sealed class PushRelayTests : IDisposable
+{
+    private readonly DeliveryCore _core = new();
+
+    // A broken deadline must fail the test, not hang the run.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    public void Dispose() => _core.Dispose();
+
+    [Fact]
+    public async Task A_reply_in_time_is_the_answer_and_nothing_is_recorded()
+    {
+        _core.Sender.Answer("bot", push => FakeSender.Reply(push, "hello"));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Text("hi", 1)));
+
+        Assert.Contains("hello", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
+        Assert.False(answer.RetryLater);
+        Assert.Empty(_core.Store.Items);
+    }
+
+    [Fact]
+    public async Task At_the_deadline_WeChat_gets_success_and_the_working_replier_is_recorded_then_settled()
+    {
+        _core.Sender.Answer("bot", _ => null); // still working
+
+        var delivery = _core.Delivery(b => b.Text("slow", 2));
+        var relaying = _core.Relay.RelayAsync(delivery);
+        Assert.False(relaying.IsCompleted);
+        _core.Time.Advance(_core.Model.Options.Deadline);
+        var answer = await relaying.WaitAsync(Bound);
+
+        Assert.Equal("deadline-missed", answer.Outcome);
+        Assert.Null(answer.ReplyXml);
+        Assert.NotNull(answer.Late);
+        var (item, dead) = Assert.Single(_core.Store.Items.Values);
+        Assert.Equal(("bot", false), (item.Target, dead));
+
+        _core.Sender.Complete("bot", FakeSender.Reply(delivery.Push, "late"));
+        var late = await answer.Late!;
+        Assert.True(late!.LateReply);
+        Assert.True(await Eventually.TrueAsync(() => _core.Store.Items.IsEmpty)); // delivered: the record is completed
+    }
+
+    [Fact]
+    public async Task Just_before_the_deadline_less_the_outbox_write_budget_the_reply_still_counts()
+    {
+        _core.Sender.Answer("bot", _ => null);
+        var options = _core.Model.Options;
+
+        var delivery = _core.Delivery(b => b.Text("almost", 3));
+        var relaying = _core.Relay.RelayAsync(delivery);
+        _core.Time.Advance(options.Deadline - _core.Get<DeliveryOutbox>().WriteBudget(options) - TimeSpan.FromMilliseconds(1));
+        _core.Sender.Complete("bot", FakeSender.Reply(delivery.Push, "just in time"));
+        var answer = await relaying.WaitAsync(Bound);
+
+        Assert.Contains("just in time", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
+        Assert.Empty(_core.Store.Items);
+    }
+
+    [Fact]
+    public async Task The_choice_ends_at_the_deadline_less_the_outbox_write_budget_so_the_record_fits_in_time()
+    {
+        _core.Sender.Answer("bot", _ => null);
+        var options = _core.Model.Options;
+
+        var delivery = _core.Delivery(b => b.Text("late by a hair", 6));
+        var relaying = _core.Relay.RelayAsync(delivery);
+        _core.Time.Advance(options.Deadline - _core.Get<DeliveryOutbox>().WriteBudget(options));
+        _core.Sender.Complete("bot", FakeSender.Reply(delivery.Push, "a moment too late"));
+        var answer = await relaying.WaitAsync(Bound);
+
+        Assert.Equal("deadline-missed", answer.Outcome);
+        Assert.Null(answer.ReplyXml);
+    }
+
+    [Fact]
+    public async Task A_failed_replier_is_recorded_for_a_retry_and_WeChat_gets_success()
+    {
+        _core.Sender.Answer("bot", _ => DeliveryResult.Failed("HTTP 503", 503));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Text("down", 4)));
+
+        Assert.Equal("queued", answer.Outcome);
+        var (item, _) = Assert.Single(_core.Store.Items.Values);
+        Assert.Equal((1, "HTTP 503"), (item.Attempts, item.LastError));
+    }
+
+    [Fact]
+    public async Task When_no_store_can_record_a_failure_WeChat_is_told_to_retry()
+    {
+        _core.Sender.Answer("bot", _ => DeliveryResult.Failed("HTTP 503", 503));
+        _core.Store.Failing = true;
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Text("nowhere", 5)));
+
+        Assert.True(answer.RetryLater);
+    }
+
+    [Fact]
+    public async Task Copies_are_recorded_in_one_write_before_they_are_sent()
+    {
+        var writes = 0;
+        _core.Store.Added += _ => writes++;
+        _core.Sender.Answer("idaas", _ => null); // the copy is in flight
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Click("MENU")));
+
+        Assert.False(answer.RetryLater);
+        Assert.Equal(1, writes);
+        Assert.Equal("idaas", Assert.Single(_core.Store.Items.Values).Item.Target);
+        _core.Sender.Complete("idaas", FakeSender.Delivered());
+        Assert.True(await Eventually.TrueAsync(() => _core.Store.Items.IsEmpty));
+    }
+
+    [Fact]
+    public async Task The_reply_is_the_first_usable_in_the_routes_order_waiting_for_an_earlier_replier()
+    {
+        _core.Sender.Answer("idaas", _ => null);
+        _core.Sender.Answer("bot", push => FakeSender.Reply(push, "welcome from the bot"));
+
+        var relaying = _core.Relay.RelayAsync(_core.Delivery(b => b.Subscribe("login_1")));
+        Assert.False(relaying.IsCompleted); // the bot answered, but the IDaaS comes first and is still working
+        _core.Sender.Complete("idaas", FakeSender.Delivered("success"));
+        var answer = await relaying.WaitAsync(Bound);
+
+        Assert.Contains("welcome from the bot", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_earlier_repliers_reply_wins_over_a_later_one()
+    {
+        _core.Sender.Answer("idaas", push => FakeSender.Reply(push, "from the IDaaS"));
+        _core.Sender.Answer("bot", push => FakeSender.Reply(push, "from the bot"));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Subscribe("login_2")));
+
+        Assert.Contains("from the IDaaS", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
+    }
+}
