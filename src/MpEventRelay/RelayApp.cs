@@ -1,5 +1,6 @@
 using MpEventRelay.Admin;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Health;
 using MpEventRelay.Hosting;
 using Serilog;

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Health;
 using MpEventRelay.Inbound;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
+using MpEventRelay.Outbox;
+using MpEventRelay.Relaying;
+using MpEventRelay.Replies;
+using MpEventRelay.Storage;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using MpEventRelay.Outbox;
-using MpEventRelay.Replies;
-using MpEventRelay.Storage;
 using Yarp.ReverseProxy.Configuration;
 
 namespace MpEventRelay;

@@ -2,8 +2,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using MpEventRelay.Dedup;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
 

@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Routing;

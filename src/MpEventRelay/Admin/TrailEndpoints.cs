@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Outbox;
 using MpEventRelay.Trail;
 

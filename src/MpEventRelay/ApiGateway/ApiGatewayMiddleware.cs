@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
 using MpEventRelay.WeChatApi;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;

@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 
 namespace MpEventRelay.Hosting;
 

@@ -1,11 +1,13 @@
+using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Delivery;
 using MpEventRelay.Logging;
-using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Relaying;
 using Serilog;
 
 namespace MpEventRelay.Inbound;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Storage;
 

@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 
 namespace MpEventRelay.Outbox;

@@ -1,3 +1,5 @@
+using MpEventRelay.Observability;
+
 namespace MpEventRelay.Outbox;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 
 namespace MpEventRelay.Trail;
@@ -9,7 +10,7 @@ namespace MpEventRelay.Trail;
 /// A keyed hash of an OpenID (HMAC-SHA256, 16 bytes hex): an operator who knows the OpenID finds its trails; the store
 /// alone never reveals it. The key is <c>Relay:Trail:HashKey</c>, or derived per account from its Token (HKDF).
 /// </summary>
-internal sealed class OpenIdHasher(Configuration.RelayModelProvider models)
+internal sealed class OpenIdHasher(RelayModelProvider models)
 {
     private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 

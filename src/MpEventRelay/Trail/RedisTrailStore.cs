@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
 
@@ -14,7 +15,7 @@ namespace MpEventRelay.Trail;
 /// filter names. Pruning (retention, pushes, bytes) removes the oldest pushes' keys and their index entries; every key
 /// also expires a day after the retention, should no replica prune. Single-key commands only: it works on Redis Cluster.
 /// </summary>
-internal sealed class RedisTrailStore(RedisConnection redis, Configuration.RelayModelProvider models) : ITrailStore
+internal sealed class RedisTrailStore(RedisConnection redis, RelayModelProvider models) : ITrailStore
 {
     /// <summary>The most candidates a search reads before it answers with what it found: a bound on its time.</summary>
     public const int MaxCandidates = 20_000;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
 
@@ -11,7 +12,7 @@ namespace MpEventRelay.Trail;
 /// and counted — the trail never slows WeChat's answer. Even the OpenID's hash is left to the writer. WeChat's tries
 /// answered as duplicates are counted (<see cref="DuplicateTally"/>), not written one event each.
 /// </summary>
-internal sealed class TrailRecorder(Configuration.RelayModelProvider models, OpenIdHasher hasher, Observability.RelayMetrics metrics, TimeProvider time)
+internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hasher, Observability.RelayMetrics metrics, TimeProvider time)
 {
     private readonly Channel<TrailEvent> _events = Channel.CreateBounded<TrailEvent>(new BoundedChannelOptions(50_000)
     {

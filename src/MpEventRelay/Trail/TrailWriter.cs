@@ -1,3 +1,5 @@
+using MpEventRelay.Configuration.Loading;
+
 namespace MpEventRelay.Trail;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace MpEventRelay.Trail;
 internal sealed partial class TrailWriter(
     TrailRecorder recorder,
     ITrailStore store,
-    Configuration.RelayModelProvider models,
+    RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<TrailWriter> logger) : BackgroundService

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
@@ -16,7 +17,7 @@ namespace MpEventRelay.WeChatApi;
 /// </summary>
 internal sealed partial class AccessTokenSource(
     ApiCaller api,
-    Configuration.RelayModelProvider models,
+    RelayModelProvider models,
     Observability.RelayMetrics metrics,
     TimeProvider time,
     ILogger<AccessTokenSource> logger,

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MpEventRelay.Configuration.Loading;
 using Polly.CircuitBreaker;
 
 namespace MpEventRelay.WeChatApi;
@@ -10,7 +11,7 @@ namespace MpEventRelay.WeChatApi;
 /// customer-service calls share it. Timeouts, safe retries and the circuit breaker are the HTTP client's
 /// (<see cref="ApiResilience"/>); here a failure only becomes an answer.
 /// </summary>
-internal sealed class ApiCaller(IHttpClientFactory clients, Configuration.RelayModelProvider models)
+internal sealed class ApiCaller(IHttpClientFactory clients, RelayModelProvider models)
 {
     public const string ClientName = "wechat-api";
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };

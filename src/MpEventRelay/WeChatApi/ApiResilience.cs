@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Http.Resilience;
+using MpEventRelay.Configuration.Loading;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -21,7 +22,7 @@ internal static class ApiResilience
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, IServiceProvider services)
     {
-        var models = services.GetRequiredService<Configuration.RelayModelProvider>();
+        var models = services.GetRequiredService<RelayModelProvider>();
         pipeline
             .AddRetry(new HttpRetryStrategyOptions
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 
 namespace MpEventRelay.Tests.Configuration;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
@@ -92,7 +93,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         await EditAsync("Configuration reloaded");
         Assert.Contains(_sink.Lines, l => l.Contains("Relay:Storage\" changed but cannot change while the relay runs", StringComparison.Ordinal));
 
-        var options = _relay.Services.GetRequiredService<MpEventRelay.Configuration.RelayModelProvider>().Current.Options;
+        var options = _relay.Services.GetRequiredService<RelayModelProvider>().Current.Options;
         Assert.NotEqual(_config["Relay"]!["Storage"]!["SqlitePath"]!.GetValue<string>(), options.Storage.SqlitePath);
         Assert.Equal(1234, options.Dedup.Capacity); // the rest of the edit applied
     }

@@ -1,3 +1,4 @@
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Storage;
 using MpEventRelay.Tests.Infrastructure;

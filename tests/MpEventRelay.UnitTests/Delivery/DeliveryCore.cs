@@ -5,11 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration;
+using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Delivery;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Relaying;
 using MpEventRelay.Simulation;
 using MpEventRelay.UnitTests.Outbox;
 

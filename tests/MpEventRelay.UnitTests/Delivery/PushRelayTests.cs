@@ -1,6 +1,7 @@
 using System.Text;
 using MpEventRelay.Delivery;
 using MpEventRelay.Outbox;
+using MpEventRelay.Relaying;
 
 namespace MpEventRelay.UnitTests.Delivery;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Storage;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Storage;
 

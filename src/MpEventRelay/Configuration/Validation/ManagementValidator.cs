@@ -1,4 +1,5 @@
 using System.Net;
+using MpEventRelay.Configuration;
 using MpEventRelay.Hosting;
 
 namespace MpEventRelay.Configuration.Validation;

@@ -1,4 +1,6 @@
-namespace MpEventRelay.Outbox;
+using MpEventRelay.Outbox;
+
+namespace MpEventRelay.Observability;
 
 /// <summary>How much is waiting (in a store, or in one lane): pending deliveries, the oldest one's creation time, dead letters.</summary>
 internal readonly record struct OutboxStats(long Pending, long? OldestPendingCreatedAtMs, long Dead)

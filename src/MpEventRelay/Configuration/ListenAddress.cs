@@ -1,6 +1,7 @@
 using System.Net;
+using MpEventRelay.Hosting;
 
-namespace MpEventRelay.Hosting;
+namespace MpEventRelay.Configuration;
 
 /// <summary>An http listen address (<c>http://host:port</c>) as Kestrel's <c>Listen</c> calls take it.</summary>
 internal sealed record ListenAddress(string Host, int Port, bool Https = false)

@@ -1,9 +1,10 @@
 using MpEventRelay.Dedup;
+using MpEventRelay.Delivery;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Replies;
 
-namespace MpEventRelay.Delivery;
+namespace MpEventRelay.Relaying;
 
 /// <summary>
 /// The one delivery of a message, and the owner of WeChat's deadline. Runs once per message (see

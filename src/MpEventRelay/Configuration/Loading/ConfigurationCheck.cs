@@ -1,4 +1,6 @@
-namespace MpEventRelay.Configuration;
+using MpEventRelay.Configuration;
+
+namespace MpEventRelay.Configuration.Loading;
 
 /// <summary>Validates a configuration with the relay's own rules, without starting it (for <c>mprelay check-config</c>).</summary>
 public static class ConfigurationCheck

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using MpEventRelay.Configuration;
 
-namespace MpEventRelay.Configuration;
+namespace MpEventRelay.Configuration.Loading;
 
 /// <summary>
 /// The configuration as the relay will see it, key by key, with the source that won each key (a file, the

@@ -1,10 +1,11 @@
+using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Building;
 using MpEventRelay.Configuration.Reading;
 using MpEventRelay.Configuration.Validation;
 using MpEventRelay.Model;
 using Yarp.ReverseProxy.Configuration;
 
-namespace MpEventRelay.Configuration;
+namespace MpEventRelay.Configuration.Loading;
 
 /// <summary>
 /// One load of the configuration, YARP's part included: freeze, read, validate each section, build the model.

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Primitives;
+using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 
-namespace MpEventRelay.Configuration;
+namespace MpEventRelay.Configuration.Loading;
 
 /// <summary>
 /// Holds the running <see cref="RelayModel"/> (YARP's routes and clusters included). The first load fails start-up
