@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol;
 
 namespace MpEventRelay.Simulation;
 

@@ -1,5 +1,4 @@
 using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol;
 
 namespace MpEventRelay.Simulation;
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
+using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Protocol.Signing;
-using MpEventRelay.Protocol;
 
 namespace MpEventRelay.Simulation;
 

@@ -1,4 +1,5 @@
 using MpEventRelay.Admin;
+using MpEventRelay.ApiGateway;
 using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Health;
@@ -83,7 +84,7 @@ public static class RelayApp
         app.UseMpEventRelay();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<ApiGateway.ApiGatewayMiddleware>(); // the gateway's routes only; then YARP's usual steps
+            proxy.UseMiddleware<ApiGatewayMiddleware>(); // the gateway's routes only; then YARP's usual steps
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

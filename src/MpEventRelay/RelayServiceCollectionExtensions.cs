@@ -1,16 +1,20 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MpEventRelay.Admin;
+using MpEventRelay.ApiGateway;
 using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Health;
+using MpEventRelay.Hosting;
 using MpEventRelay.Inbound;
-using MpEventRelay.Model;
 using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Relaying;
 using MpEventRelay.Replies;
 using MpEventRelay.Storage;
+using MpEventRelay.Trail;
+using MpEventRelay.WeChatApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -35,25 +39,25 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<ReplyChooser>();
         services.AddSingleton<LateReplies>();
-        services.AddSingleton<WeChatApi.AccessTokenSource>(sp => ActivatorUtilities.CreateInstance<WeChatApi.AccessTokenSource>(sp));
-        services.AddSingleton<WeChatApi.CustomServiceClient>();
-        services.AddSingleton<WeChatApi.ApiCaller>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccessTokenSource>(sp));
+        services.AddSingleton<CustomServiceClient>();
+        services.AddSingleton<ApiCaller>();
         // The token travels in the query string: no request logging on this client.
         services.AddHttpClient(WeChatApi.ApiCaller.ClientName).RemoveAllLoggers()
-            .AddResilienceHandler("wechat-api", (pipeline, context) => WeChatApi.ApiResilience.Configure(pipeline, context.ServiceProvider));
+            .AddResilienceHandler("wechat-api", (pipeline, context) => ApiResilience.Configure(pipeline, context.ServiceProvider));
         services.AddSingleton<PushRelay>();
         services.AddSingleton<BoundedBody>();
         services.AddSingleton<BackgroundDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeliveries>());
 
         // YARP's routes and clusters come from the relay's model: validated with it, reloaded with it, one snapshot.
-        services.AddReverseProxy().AddTransforms<ApiGateway.ApiGatewayTransforms>();
-        services.AddSingleton(sp => new ApiGateway.GatewayListener(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<RelayModelProvider>(), sp.GetService<Hosting.ManagementListener>()));
-        services.AddSingleton<ApiGateway.ClientRateLimits>();
+        services.AddReverseProxy().AddTransforms<ApiGatewayTransforms>();
+        services.AddSingleton(sp => new ApiGateway.GatewayListener(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<RelayModelProvider>(), sp.GetService<ManagementListener>()));
+        services.AddSingleton<ClientRateLimits>();
         services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
 
         services.AddSingleton<RelayMetrics>();
-        services.AddSingleton<Admin.AdminKeyFilter>();
+        services.AddSingleton<AdminKeyFilter>();
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
         if (TracingConfigured(configuration))
         {
@@ -63,10 +67,10 @@ public static class RelayServiceCollectionExtensions
             telemetry.WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", RelayTracing.SourceName).AddOtlpExporter());
         }
 
-        services.AddSingleton<Trail.OpenIdHasher>();
-        services.AddSingleton<Trail.TrailRecorder>();
-        services.AddSingleton<Trail.TrailWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<Trail.TrailWriter>());
+        services.AddSingleton<OpenIdHasher>();
+        services.AddSingleton<TrailRecorder>();
+        services.AddSingleton<TrailWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrailWriter>());
 
         services.AddHealthChecks()
             .AddCheck<ConfigurationHealthCheck>("configuration", tags: [HealthEndpoints.ReadyTag])
@@ -100,7 +104,7 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton<ISignatureLedger>(sp => sp.GetRequiredService<InMemorySignatureLedger>());
             services.AddSingleton<IReplyClaims>(sp => sp.GetRequiredService<InMemoryReplyClaims>());
             services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
-            services.AddSingleton<Trail.ITrailStore>(sp => sp.GetRequiredService<Trail.SqliteTrailStore>());
+            services.AddSingleton<ITrailStore>(sp => sp.GetRequiredService<SqliteTrailStore>());
         }
         else
         {
@@ -108,8 +112,8 @@ public static class RelayServiceCollectionExtensions
             services.AddSingleton<IDedupStore, RedisDedupStore>();
             services.AddSingleton<ISignatureLedger, RedisSignatureLedger>();
             services.AddSingleton<IReplyClaims, RedisReplyClaims>();
-            services.AddSingleton<Trail.RedisTrailStore>();
-            services.AddSingleton<Trail.ITrailStore>(sp => sp.GetRequiredService<Trail.RedisTrailStore>()); // one trail for every replica
+            services.AddSingleton<RedisTrailStore>();
+            services.AddSingleton<ITrailStore>(sp => sp.GetRequiredService<RedisTrailStore>()); // one trail for every replica
             services.AddSingleton<RedisOutboxStore>();
             services.AddSingleton<LegacyRedisOutbox>();
             services.AddSingleton<RedisDurability>();

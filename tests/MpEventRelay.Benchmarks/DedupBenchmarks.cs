@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Dedup;
-using MpEventRelay.Model;
 using MpEventRelay.Observability;
 
 namespace MpEventRelay.Benchmarks;
@@ -25,8 +24,12 @@ public class DedupBenchmarks
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Relay:Dedup:Capacity"] = "1000000",
-            ["Relay:Accounts:a:Path"] = "/a", ["Relay:Accounts:a:AppId"] = "wx1", ["Relay:Accounts:a:Token"] = "token1",
-            ["Relay:Accounts:a:Targets:t:Cluster"] = "c", ["Relay:Accounts:a:Targets:t:Token"] = "token2", ["Relay:Accounts:a:Targets:t:Encryption"] = "Plaintext",
+            ["Relay:Accounts:a:Path"] = "/a",
+            ["Relay:Accounts:a:AppId"] = "wx1",
+            ["Relay:Accounts:a:Token"] = "token1",
+            ["Relay:Accounts:a:Targets:t:Cluster"] = "c",
+            ["Relay:Accounts:a:Targets:t:Token"] = "token2",
+            ["Relay:Accounts:a:Targets:t:Encryption"] = "Plaintext",
             ["Relay:Accounts:a:Routes:0:Target"] = "t",
             ["ReverseProxy:Clusters:c:Destinations:d:Address"] = "http://127.0.0.1:1",
         }).Build();

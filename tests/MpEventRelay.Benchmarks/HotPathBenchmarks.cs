@@ -3,8 +3,8 @@ using MpEventRelay.Dedup;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Signing;
-using MpEventRelay.Simulation;
 using MpEventRelay.Routing;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.Benchmarks;
 

@@ -41,7 +41,14 @@ public class TrailStoreBenchmarks
             events.Add(new TrailEvent(id, at, TrailEventKind.Delivery) { Target = "bot", Destination = "d0", Status = 200, LatencyMs = 3, Detail = "request" });
             events.Add(new TrailEvent(id, at + 1, TrailEventKind.WeChatTry)
             {
-                Account = "main", Route = "everything-else", MessageKind = "text", MsgId = _next.ToString(), OpenIdHash = "0123456789abcdef0123456789abcdef", Status = 200, Attempt = 1, Detail = "replied+reply",
+                Account = "main",
+                Route = "everything-else",
+                MessageKind = "text",
+                MsgId = _next.ToString(),
+                OpenIdHash = "0123456789abcdef0123456789abcdef",
+                Status = 200,
+                Attempt = 1,
+                Detail = "replied+reply",
             });
         }
 

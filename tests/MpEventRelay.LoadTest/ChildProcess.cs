@@ -27,8 +27,8 @@ internal sealed class ChildProcess : IDisposable
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("ERR", StringComparison.Ordinal)) Console.Error.WriteLine($"[{name}] {line}"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine($"[{name}] {line}"); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("ERR", StringComparison.Ordinal)) { Console.Error.WriteLine($"[{name}] {line}"); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { Console.Error.WriteLine($"[{name}] {line}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new ChildProcess(process, name);

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace MpEventRelay.Protocol.Tests;
 
-/// <summary>The test vectors of shared/wechat-protocol.md §9, verbatim.</summary>
+/// <summary>The test vectors of docs/wechat-protocol.md §9, verbatim.</summary>
 internal static class Vectors
 {
     public static class V1

@@ -12,7 +12,7 @@ internal sealed class MeasurementRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
 
-    /// <param name="scope">The meter factory the test's <see cref="Observability.RelayMetrics"/> was made with (<see cref="TestMetrics.Create"/>).</param>
+    /// <param name="scope">The meter factory the test's <see cref="Observability.RelayMetrics"/> was made with (<see cref="TestMetrics.Create(TimeProvider, out object)"/>).</param>
     public MeasurementRecorder(object scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>

@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
@@ -24,7 +25,7 @@ internal static class TestModel
             Path = "/wechat/main",
             AppId = AppId,
             Keys = keys,
-            DedupHashKey = MpEventRelay.Dedup.DedupKey.DeriveHashKey(keys.Token),
+            DedupHashKey = DedupKey.DeriveHashKey(keys.Token),
             Decoder = new PushDecoder(keys.Token, cryptor),
             AcceptsPlaintext = false,
             Routes = [new RouteModel { Name = "everything", Match = new RouteMatcher(), Repliers = [bot], Copies = [] }],

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 
 namespace MpEventRelay.Cli.Commands;

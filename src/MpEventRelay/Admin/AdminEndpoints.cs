@@ -1,6 +1,4 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
-using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 
 namespace MpEventRelay.Admin;
@@ -54,7 +52,7 @@ internal static class AdminEndpoints
             var nextQuery = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
             nextQuery["cursor"] = next;
             context.Response.Headers["X-Next-Cursor"] = next;
-            context.Response.Headers.Link = $"<{request.PathBase}{request.Path}{Microsoft.AspNetCore.Http.QueryString.Create(nextQuery)}>; rel=\"next\"";
+            context.Response.Headers.Link = $"<{request.PathBase}{request.Path}{QueryString.Create(nextQuery)}>; rel=\"next\"";
         }
 
         return Results.Ok(views);

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 
 namespace MpEventRelay.Admin;

@@ -1,8 +1,8 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
-using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Routing;
+using MpEventRelay.Storage;
 using Yarp.ReverseProxy;
 
 namespace MpEventRelay.Admin;
@@ -14,7 +14,7 @@ namespace MpEventRelay.Admin;
 /// </summary>
 internal static class OverviewEndpoint
 {
-    public static async Task<IResult> Get(RelayModelProvider models, IProxyStateLookup proxy, Observability.RelayMetrics metrics, DeliveryOutbox outbox, Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService health, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(RelayModelProvider models, IProxyStateLookup proxy, RelayMetrics metrics, DeliveryOutbox outbox, Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService health, TimeProvider time, CancellationToken cancellationToken)
     {
         var model = models.Current;
         var accounts = model.AccountsByName.Values.OrderBy(a => a.Name, StringComparer.Ordinal).Select(account => new
@@ -49,7 +49,7 @@ internal static class OverviewEndpoint
                 var stats = await store.Guard.RunAsync(store.StatsAsync, cancellationToken).ConfigureAwait(false);
                 stores.Add(new { store.Name, stats.Pending, stats.Dead, Healthy = store.Guard.IsHealthy });
             }
-            catch (Storage.StoreUnavailableException e)
+            catch (StoreUnavailableException e)
             {
                 stores.Add(new { store.Name, Error = e.Message, Healthy = false });
             }
@@ -77,7 +77,7 @@ internal static class OverviewEndpoint
         });
     }
 
-    private static IEnumerable<object> Destinations(IProxyStateLookup proxy, Observability.RelayMetrics metrics, string clusterId)
+    private static IEnumerable<object> Destinations(IProxyStateLookup proxy, RelayMetrics metrics, string clusterId)
     {
         if (!proxy.TryGetCluster(clusterId, out var cluster))
         {
@@ -104,13 +104,41 @@ internal static class OverviewEndpoint
     private static string Describe(RouteMatcher match)
     {
         var parts = new List<string>();
-        if (match.MsgType is { } type) parts.Add($"MsgType={type}");
-        if (match.Events.Count > 0) parts.Add($"Event={string.Join("|", match.Events)}");
-        if (match.EventKey is { } key) parts.Add($"EventKey={key}");
-        if (match.EventKeyPrefix is { } prefix) parts.Add($"EventKey^={prefix}");
-        if (match.EventKeyRegex is { } keyRegex) parts.Add($"EventKey~/{keyRegex}/");
-        if (match.ContentRegex is { } contentRegex) parts.Add($"Content~/{contentRegex}/");
-        if (match.FromUserNames.Count > 0) parts.Add($"FromUserName in {match.FromUserNames.Count} OpenID(s)");
+        if (match.MsgType is { } type)
+        {
+            parts.Add($"MsgType={type}");
+        }
+
+        if (match.Events.Count > 0)
+        {
+            parts.Add($"Event={string.Join("|", match.Events)}");
+        }
+
+        if (match.EventKey is { } key)
+        {
+            parts.Add($"EventKey={key}");
+        }
+
+        if (match.EventKeyPrefix is { } prefix)
+        {
+            parts.Add($"EventKey^={prefix}");
+        }
+
+        if (match.EventKeyRegex is { } keyRegex)
+        {
+            parts.Add($"EventKey~/{keyRegex}/");
+        }
+
+        if (match.ContentRegex is { } contentRegex)
+        {
+            parts.Add($"Content~/{contentRegex}/");
+        }
+
+        if (match.FromUserNames.Count > 0)
+        {
+            parts.Add($"FromUserName in {match.FromUserNames.Count} OpenID(s)");
+        }
+
         return parts.Count == 0 ? "everything" : string.Join(", ", parts);
     }
 }

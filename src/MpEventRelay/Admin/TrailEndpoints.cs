@@ -1,5 +1,5 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Dedup;
 using MpEventRelay.Outbox;
 using MpEventRelay.Trail;
 
@@ -37,8 +37,16 @@ internal static class TrailEndpoints
 
         var query = new TrailQuery
         {
-            OpenIdHashes = hashes, TrailId = id, MsgId = msgid, Account = account, Route = route, Target = target, Outcome = outcome,
-            SinceMs = since?.ToUnixTimeMilliseconds(), UntilMs = until?.ToUnixTimeMilliseconds(), Limit = limit ?? 50,
+            OpenIdHashes = hashes,
+            TrailId = id,
+            MsgId = msgid,
+            Account = account,
+            Route = route,
+            Target = target,
+            Outcome = outcome,
+            SinceMs = since?.ToUnixTimeMilliseconds(),
+            UntilMs = until?.ToUnixTimeMilliseconds(),
+            Limit = limit ?? 50,
         };
         try
         {
@@ -66,7 +74,7 @@ internal static class TrailEndpoints
         {
             var item = record.Item;
             var done = !dryRun && await outbox.ReplayDeadLetterAsync(record, options, cancellationToken).ConfigureAwait(false);
-            replayed.Add(new ReplayView(item.Id, Dedup.DedupKey.Header(item.DedupKey), record.Store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
+            replayed.Add(new ReplayView(item.Id, DedupKey.Header(item.DedupKey), record.Store.Name, item.Account, item.Route, item.Target, DateTimeOffset.FromUnixTimeMilliseconds(item.CreatedAtMs), item.LastError, done));
         }
 
         return Results.Ok(new { dryRun, count = replayed.Count, deliveries = replayed });

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
 using MpEventRelay.WeChatApi;
-using Yarp.ReverseProxy.Model;
 
 namespace MpEventRelay.ApiGateway;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using MpEventRelay.Hosting;
 
 namespace MpEventRelay.Configuration;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
+using MpEventRelay.Observability;
 
 namespace MpEventRelay.Dedup;
 
@@ -10,7 +11,7 @@ namespace MpEventRelay.Dedup;
 /// message still inside its window is never evicted (that would let a replay through); going over capacity is
 /// counted and logged instead. Attempts in flight are never evicted either.
 /// </summary>
-internal sealed partial class InMemoryDedupStore(Observability.RelayMetrics metrics, TimeProvider time, ILogger<InMemoryDedupStore> logger) : IDedupStore
+internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvider time, ILogger<InMemoryDedupStore> logger) : IDedupStore
 {
     private long _lastOverCapacityWarning = long.MinValue;
 

@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
 
@@ -14,7 +15,7 @@ namespace MpEventRelay.Dedup;
 internal sealed partial class RedisDedupStore(
     InMemoryDedupStore local,
     RedisConnection redis,
-    Observability.RelayMetrics metrics,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<RedisDedupStore> logger) : IDedupStore
 {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
+using MpEventRelay.Observability;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -13,7 +14,7 @@ namespace MpEventRelay.Delivery;
 /// connection or no answer at all counts as a failure of that destination.
 /// A change of <c>Relay:Resilience</c> builds fresh pipelines (and fresh circuits) on the next delivery.
 /// </summary>
-internal sealed partial class DestinationPipelines(Observability.RelayMetrics metrics, TimeProvider time, ILogger<DestinationPipelines> logger)
+internal sealed partial class DestinationPipelines(RelayMetrics metrics, TimeProvider time, ILogger<DestinationPipelines> logger)
 {
     private static readonly ResiliencePropertyKey<long> StartedKey = new("mprelay.attempt.started");
     private readonly ConcurrentDictionary<(string Cluster, string Destination), Entry> _pipelines = new();

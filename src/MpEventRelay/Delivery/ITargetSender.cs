@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration;
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
 
@@ -12,5 +13,5 @@ internal interface ITargetSender
 {
     /// <summary>The target's answer, or why there was none. Never throws.</summary>
     /// <param name="source">For the trail: <c>request</c> (while WeChat's request runs or just after) or <c>outbox</c>.</param>
-    Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request");
+    Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request");
 }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Crypto;
+using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Storage;
 
@@ -27,7 +27,7 @@ internal sealed partial class OutboxWorker(
     IEnumerable<LegacyRedisOutbox> legacy,
     BackgroundDeliveries background,
     RelayModelProvider models,
-    Observability.RelayMetrics metrics,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
@@ -202,7 +202,7 @@ internal sealed partial class OutboxWorker(
             var message = PushMessage.Parse(OutboxPayload.Open(account.Keys.Cryptor, item.Payload), int.MaxValue);
             return new InboundPush(message, (EncryptionMode)item.InboundMode, AesKeySlot.Current, null);
         }
-        catch (Exception e) when (e is FormatException or Protocol.Errors.ProtocolException)
+        catch (Exception e) when (e is FormatException or ProtocolException)
         {
             return null;
         }

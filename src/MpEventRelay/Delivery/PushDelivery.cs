@@ -1,3 +1,4 @@
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
 
@@ -8,4 +9,4 @@ namespace MpEventRelay.Delivery;
 /// account, route, message and key, when its first request arrived (the deadline counts from there), and how
 /// long it must be remembered (<see cref="Inbound.ReplayWindow"/>).
 /// </summary>
-internal sealed record PushDelivery(RelayModel Model, AccountModel Account, RouteModel? Route, InboundPush Push, Dedup.PushKey Key, long StartedTimestamp, TimeSpan RememberFor);
+internal sealed record PushDelivery(RelayModel Model, AccountModel Account, RouteModel? Route, InboundPush Push, PushKey Key, long StartedTimestamp, TimeSpan RememberFor);

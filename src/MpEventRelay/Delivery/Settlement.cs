@@ -2,6 +2,7 @@ using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Trail;
 
 namespace MpEventRelay.Delivery;
 
@@ -11,7 +12,7 @@ namespace MpEventRelay.Delivery;
 /// rescheduled with backoff, or past its expiry made a dead letter with the reason. While the delivery runs, the
 /// record's lease is held (<see cref="OutboxLeases"/>), so no other replica takes it over while this one is alive.
 /// </summary>
-internal sealed partial class Settlement(ITargetSender sender, DeliveryOutbox outbox, OutboxLeases leases, Trail.TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
+internal sealed partial class Settlement(ITargetSender sender, DeliveryOutbox outbox, OutboxLeases leases, TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
 {
     /// <param name="fromOutbox">True for the outbox worker's retries (the trail says so).</param>
     public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)

@@ -4,12 +4,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using MpEventRelay.Configuration;
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
-using Polly.CircuitBreaker;
+using MpEventRelay.Trail;
 using Polly;
+using Polly.CircuitBreaker;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -30,8 +33,8 @@ internal sealed class TargetSender(
     IEnumerable<ILoadBalancingPolicy> policies,
     IDestinationHealthUpdater health,
     DestinationPipelines pipelines,
-    Observability.RelayMetrics metrics,
-    Trail.TrailRecorder trail,
+    RelayMetrics metrics,
+    TrailRecorder trail,
     TimeProvider time) : ITargetSender
 {
     /// <summary>The header that carries the dedup key, so receivers can be idempotent too.</summary>
@@ -42,7 +45,7 @@ internal sealed class TargetSender(
     private readonly Dictionary<string, ILoadBalancingPolicy> _policies = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<DestinationState, StrongBox<int>> _inFlight = new();
 
-    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
+    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         var started = time.GetTimestamp();
         DeliveryResult result;
@@ -60,7 +63,7 @@ internal sealed class TargetSender(
         return result;
     }
 
-    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, Dedup.PushKey key, RelayOptions options, string source, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, string source, CancellationToken cancellationToken)
     {
         if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
         {

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
-using MpEventRelay.Model;
 
 namespace MpEventRelay.Health;
 

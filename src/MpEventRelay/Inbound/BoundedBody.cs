@@ -1,3 +1,5 @@
+using MpEventRelay.Observability;
+
 namespace MpEventRelay.Inbound;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace MpEventRelay.Inbound;
 /// time anyway), and the number of bodies being read at once is capped. A slow sender costs a few KB and a few
 /// seconds, never the process.
 /// </summary>
-internal sealed class BoundedBody(Observability.RelayMetrics metrics)
+internal sealed class BoundedBody(RelayMetrics metrics)
 {
     private const int FirstChunk = 4096;
     private const int MaxConcurrentReads = 4096;

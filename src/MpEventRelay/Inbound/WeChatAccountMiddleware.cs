@@ -1,13 +1,18 @@
 using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Logging;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Protocol.Signing;
 using MpEventRelay.Relaying;
+using MpEventRelay.Replies;
+using MpEventRelay.Trail;
 using Serilog;
 
 namespace MpEventRelay.Inbound;
@@ -22,9 +27,9 @@ internal sealed partial class WeChatAccountMiddleware(
     PushRelay relay,
     BoundedBody bodies,
     ISignatureLedger signatures,
-    Replies.LateReplies lateReplies,
-    Trail.TrailRecorder trail,
-    Observability.RelayMetrics metrics,
+    LateReplies lateReplies,
+    TrailRecorder trail,
+    RelayMetrics metrics,
     TimeProvider time,
     IDiagnosticContext diagnostics,
     ILogger<WeChatAccountMiddleware> logger)
@@ -58,10 +63,10 @@ internal sealed partial class WeChatAccountMiddleware(
         }
     }
 
-    private async Task VerifyUrlAsync(HttpContext context, AccountModel account, Configuration.RelayOptions options)
+    private async Task VerifyUrlAsync(HttpContext context, AccountModel account, RelayOptions options)
     {
         var query = ReadQuery(context.Request);
-        if (query.EchoStr is null || !Protocol.Signing.WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
+        if (query.EchoStr is null || !WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
         {
             await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: signature does not match the Token.")).ConfigureAwait(false);
             return;
@@ -137,9 +142,9 @@ internal sealed partial class WeChatAccountMiddleware(
             routing?.SetTag("mprelay.kind", push.Message.IsEvent ? "event/" + push.Message.Event : push.Message.MsgType);
         }
 
-        var key = new Dedup.PushKey(Dedup.DedupKey.For(account.DedupHashKey, account.AppId, push.Message));
+        var key = new Dedup.PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message));
         var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, rememberFor));
-        Dedup.RelayAnswer answer;
+        RelayAnswer answer;
         try
         {
             // The delivery owns the deadline and answers by it; this bound only guards against a bug there.
@@ -148,7 +153,7 @@ internal sealed partial class WeChatAccountMiddleware(
         catch (TimeoutException)
         {
             metrics.DeadlineMissed(account.Name);
-            answer = Dedup.RelayAnswer.Retry("the delivery did not settle in time");
+            answer = RelayAnswer.Retry("the delivery did not settle in time");
         }
         catch (OperationCanceledException)
         {
@@ -213,7 +218,7 @@ internal sealed partial class WeChatAccountMiddleware(
         return PushQuery.From(name => query[name]);
     }
 
-    private TimeSpan SafetyBound(Configuration.RelayOptions options, long started)
+    private TimeSpan SafetyBound(RelayOptions options, long started)
     {
         var bound = TimeSpan.FromMilliseconds(Math.Min(options.Deadline.TotalMilliseconds + 250, 4900)) - time.GetElapsedTime(started);
         return bound > TimeSpan.Zero ? bound : TimeSpan.Zero;

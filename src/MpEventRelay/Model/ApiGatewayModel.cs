@@ -1,3 +1,4 @@
+using MpEventRelay.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
 namespace MpEventRelay.Model;
@@ -9,7 +10,7 @@ internal sealed class ApiGatewayModel
     public const string RouteIdPrefix = "mprelay-api-";
     public const string ClusterId = "mprelay-wechat-api";
 
-    public required Configuration.ApiGatewayListener Listener { get; init; }
+    public required ApiGatewayListener Listener { get; init; }
 
     public required TimeSpan TokenLifetime { get; init; }
 

@@ -1,5 +1,3 @@
-using MpEventRelay.Outbox;
-
 namespace MpEventRelay.Observability;
 
 /// <summary>How much is waiting (in a store, or in one lane): pending deliveries, the oldest one's creation time, dead letters.</summary>

@@ -1,3 +1,5 @@
+using MpEventRelay.Dedup;
+
 namespace MpEventRelay.Outbox;
 
 /// <summary>
@@ -19,5 +21,5 @@ internal sealed record DeadLetterQuery
     /// <summary>The filters the stores cannot apply from their indexes.</summary>
     public bool Matches(OutboxItem item) =>
         (Route is null || string.Equals(item.Route, Route, StringComparison.OrdinalIgnoreCase))
-        && (TrailId is null || Dedup.DedupKey.Header(item.DedupKey) == TrailId);
+        && (TrailId is null || DedupKey.Header(item.DedupKey) == TrailId);
 }

@@ -12,7 +12,7 @@ namespace MpEventRelay.Outbox;
 /// what Redis cannot), each store call inside its guard's budget; enforces the per-target limit; settles outcomes.
 /// Callers learn the truth: a record, or "not recorded" (never a silent best effort).
 /// </summary>
-internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, Observability.RelayMetrics metrics, TimeProvider time, ILogger<DeliveryOutbox> logger)
+internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, RelayMetrics metrics, TimeProvider time, ILogger<DeliveryOutbox> logger)
 {
     private readonly IOutboxStore[] _stores = stores.ToArray();
     private readonly SemaphoreSlim _wake = new(0);

@@ -12,7 +12,7 @@ namespace MpEventRelay.Outbox;
 /// moment stay where they are (their delivery settles them, here and in Redis). A crash between the add and the
 /// removal leaves the file's copy to be moved again, onto the one already in Redis.
 /// </summary>
-internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases leases, Observability.RelayMetrics metrics, TimeProvider time, ILogger<FallbackMover> logger)
+internal sealed partial class FallbackMover(DeliveryOutbox outbox, OutboxLeases leases, RelayMetrics metrics, TimeProvider time, ILogger<FallbackMover> logger)
 {
     private const int Batch = 100;
 

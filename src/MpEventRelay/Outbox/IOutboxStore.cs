@@ -1,4 +1,5 @@
 using MpEventRelay.Observability;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.Outbox;
 
@@ -14,7 +15,7 @@ internal interface IOutboxStore
     string Name { get; }
 
     /// <summary>The budget and circuit breaker every call to this store goes through.</summary>
-    Storage.StoreGuard Guard { get; }
+    StoreGuard Guard { get; }
 
     /// <summary>
     /// Records the items, all or none. An item whose id the store already holds is left as it is: the fall-back's

@@ -1,4 +1,3 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Storage;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using MpEventRelay.Observability;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.Outbox;
 
@@ -20,7 +21,7 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     private readonly Thread _thread;
     private SqliteConnection? _connection;
 
-    public SqliteOutboxStore(string path, Storage.StoreGuard guard)
+    public SqliteOutboxStore(string path, StoreGuard guard)
     {
         _path = path;
         Guard = guard;
@@ -32,7 +33,7 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
 
     public string Name => "sqlite";
 
-    public Storage.StoreGuard Guard { get; }
+    public StoreGuard Guard { get; }
 
     public Task AddAsync(IReadOnlyList<OutboxItem> items, CancellationToken cancellationToken) =>
         RunAsync(connection =>

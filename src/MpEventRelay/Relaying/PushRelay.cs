@@ -1,7 +1,10 @@
+using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Outbox;
+using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Replies;
 
 namespace MpEventRelay.Relaying;
@@ -31,7 +34,7 @@ internal sealed partial class PushRelay(
     DeliveryOutbox outbox,
     BackgroundDeliveries background,
     LateReplies lateReplies,
-    Observability.RelayMetrics metrics,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<PushRelay> logger)
 {
@@ -59,7 +62,7 @@ internal sealed partial class PushRelay(
         return copiesFailure is null || answer.RetryLater ? answer : RelayAnswer.Retry(copiesFailure);
     }
 
-    private Replier Start(TargetModel target, Protocol.Messages.InboundPush push, PushKey key, Configuration.RelayOptions options)
+    private Replier Start(TargetModel target, InboundPush push, PushKey key, RelayOptions options)
     {
         var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
         var result = sender.SendAsync(target, push, key, options, timeout.Token);
@@ -189,7 +192,7 @@ internal sealed partial class PushRelay(
 
     // A record made for a delivery still in flight is leased to this replica: renewed while the delivery runs
     // (Settlement holds it), it becomes due elsewhere only if this replica dies.
-    private static TimeSpan InFlightLease(Configuration.RelayOptions options) => options.Outbox.Lease;
+    private static TimeSpan InFlightLease(RelayOptions options) => options.Outbox.Lease;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account}: no route matches MsgType={MsgType} Event={Event}; acknowledged with success")]
     private partial void LogNoRoute(string account, string msgType, string? @event);

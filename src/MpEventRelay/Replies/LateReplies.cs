@@ -1,7 +1,10 @@
+using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Logging;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
+using MpEventRelay.Trail;
 using MpEventRelay.WeChatApi;
 
 namespace MpEventRelay.Replies;
@@ -17,8 +20,8 @@ internal sealed partial class LateReplies(
     CustomServiceClient api,
     IReplyClaims claims,
     BackgroundDeliveries background,
-    Observability.RelayMetrics metrics,
-    Trail.TrailRecorder trail,
+    RelayMetrics metrics,
+    TrailRecorder trail,
     TimeProvider time,
     ILogger<LateReplies> logger)
 {
@@ -26,7 +29,7 @@ internal sealed partial class LateReplies(
     /// The reply this WeChat attempt writes, or null for <c>success</c>. A late reply is written only by the attempt that
     /// claims it, and only while WeChat is still listening.
     /// </summary>
-    public async ValueTask<byte[]?> ForAttemptAsync(RouteModel? route, Dedup.PushKey key, RelayAnswer answer, long started, Configuration.RelayOptions options, CancellationToken aborted)
+    public async ValueTask<byte[]?> ForAttemptAsync(RouteModel? route, PushKey key, RelayAnswer answer, long started, RelayOptions options, CancellationToken aborted)
     {
         if (answer.ReplyXml is { } inTime && !answer.LateReply)
         {
@@ -68,7 +71,7 @@ internal sealed partial class LateReplies(
 
     // The first attempt already waited until the deadline. A held attempt waits until WeChat hangs up (about its
     // attempt timeout); any other retry until its own deadline.
-    private TimeSpan? WaitFor(RouteModel? route, RelayAnswer answer, long started, Configuration.RelayOptions options)
+    private TimeSpan? WaitFor(RouteModel? route, RelayAnswer answer, long started, RelayOptions options)
     {
         var hold = route?.WaitForRetry == true && answer.Attempt < options.WeChatApi.Attempts;
         if (hold)

@@ -1,5 +1,6 @@
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
+using MpEventRelay.Observability;
 
 namespace MpEventRelay.Replies;
 
@@ -8,7 +9,7 @@ namespace MpEventRelay.Replies;
 /// later replier's reply is used only once every earlier one answered empty or <c>success</c>, failed, or was refused;
 /// while an earlier one is still working, the choice waits for it.
 /// </summary>
-internal sealed class ReplyChooser(ReplyTranslator translator, Observability.RelayMetrics metrics)
+internal sealed class ReplyChooser(ReplyTranslator translator, RelayMetrics metrics)
 {
     /// <summary>The chosen reply, or null when no replier has one. Never throws.</summary>
     public async Task<RelayAnswer?> FirstUsableAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)

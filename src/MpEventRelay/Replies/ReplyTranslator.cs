@@ -2,8 +2,10 @@ using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Logging;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Trail;
 
 namespace MpEventRelay.Replies;
 
@@ -12,7 +14,7 @@ namespace MpEventRelay.Replies;
 /// passive reply to this user that WeChat accepts (its elements once and outside any namespace, within its limits);
 /// anything unusable becomes <c>success</c>, a warning, a trail event and <c>mprelay_replies_refused_total</c>.
 /// </summary>
-internal sealed class ReplyTranslator(Observability.RelayMetrics metrics, Trail.TrailRecorder trail, ILogger<ReplyTranslator> logger)
+internal sealed class ReplyTranslator(RelayMetrics metrics, TrailRecorder trail, ILogger<ReplyTranslator> logger)
 {
     public RelayAnswer Translate(PushDelivery delivery, TargetModel target, byte[] answer)
     {

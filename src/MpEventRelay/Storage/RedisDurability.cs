@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MpEventRelay.Configuration;
+using MpEventRelay.Observability;
 using StackExchange.Redis;
 
 namespace MpEventRelay.Storage;
@@ -12,7 +12,7 @@ namespace MpEventRelay.Storage;
 /// <c>always</c> (at start and whenever it changes), exported as <c>mprelay_redis_durability</c>, and, with
 /// <c>Storage:RequireDurableRedis</c>, kept in readiness.
 /// </summary>
-internal sealed partial class RedisDurability(RedisConnection redis, Observability.RelayMetrics metrics, TimeProvider time, ILogger<RedisDurability> logger) : BackgroundService
+internal sealed partial class RedisDurability(RedisConnection redis, RelayMetrics metrics, TimeProvider time, ILogger<RedisDurability> logger) : BackgroundService
 {
     /// <summary>No AOF (or appendfsync no): a restart loses pending deliveries.</summary>
     public const int None = 0;

@@ -219,7 +219,8 @@ internal sealed class SqliteTrailStore : ITrailStore, IDisposable
                 var opening = lines[push.Opening!.Value];
                 var events = push.Lines.AsEnumerable().Reverse().Append(push.Opening!.Value).Distinct().Select(l => lines[l]).OrderBy(l => l.At).ToList();
                 return new TrailView(push.Id, DateTimeOffset.FromUnixTimeMilliseconds(events[0].At), opening.Account ?? "-", opening.Route ?? "-",
-                    opening.Type ?? "-", opening.MsgId, opening.OpenId ?? "-", events.Select(l => l.ToView()).ToList()) { EventsOmitted = push.Omitted - (push.Lines.Contains(push.Opening.Value) ? 0 : 1) };
+                    opening.Type ?? "-", opening.MsgId, opening.OpenId ?? "-", events.Select(l => l.ToView()).ToList())
+                { EventsOmitted = push.Omitted - (push.Lines.Contains(push.Opening.Value) ? 0 : 1) };
             }).ToList();
         }
         finally

@@ -40,13 +40,33 @@ internal static class TrailLine
         Optional("openId"u8, e.OpenIdHash);
         Optional("target"u8, e.Target);
         Optional("destination"u8, e.Destination);
-        if (e.Status is { } status) json.WriteNumber("status"u8, status);
-        if (e.LatencyMs is { } latency) json.WriteNumber("latencyMs"u8, latency);
+        if (e.Status is { } status)
+        {
+            json.WriteNumber("status"u8, status);
+        }
+
+        if (e.LatencyMs is { } latency)
+        {
+            json.WriteNumber("latencyMs"u8, latency);
+        }
+
         Optional("error"u8, e.Error);
-        if (e.Attempt is { } attempt) json.WriteNumber("attempt"u8, attempt);
+        if (e.Attempt is { } attempt)
+        {
+            json.WriteNumber("attempt"u8, attempt);
+        }
+
         Optional("detail"u8, e.Detail);
-        if (e.Count is { } count) json.WriteNumber("count"u8, count);
-        if (e.LastAtMs is { } lastAt) json.WriteNumber("lastAt"u8, lastAt);
+        if (e.Count is { } count)
+        {
+            json.WriteNumber("count"u8, count);
+        }
+
+        if (e.LastAtMs is { } lastAt)
+        {
+            json.WriteNumber("lastAt"u8, lastAt);
+        }
+
         json.WriteEndObject();
 
         void Optional(ReadOnlySpan<byte> name, string? value)

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Protocol.Messages;
 
 namespace MpEventRelay.Trail;
@@ -12,7 +14,7 @@ namespace MpEventRelay.Trail;
 /// and counted — the trail never slows WeChat's answer. Even the OpenID's hash is left to the writer. WeChat's tries
 /// answered as duplicates are counted (<see cref="DuplicateTally"/>), not written one event each.
 /// </summary>
-internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hasher, Observability.RelayMetrics metrics, TimeProvider time)
+internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hasher, RelayMetrics metrics, TimeProvider time)
 {
     private readonly Channel<TrailEvent> _events = Channel.CreateBounded<TrailEvent>(new BoundedChannelOptions(50_000)
     {
@@ -30,7 +32,7 @@ internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hash
     private bool Enabled => models.Current.Options.Trail.Enabled;
 
     /// <summary>One of WeChat's tries for a push, and how it was answered.</summary>
-    public void WeChatTry(AccountModel account, RouteModel? route, PushMessage message, Dedup.PushKey key, int attempt, int status, string outcome)
+    public void WeChatTry(AccountModel account, RouteModel? route, PushMessage message, PushKey key, int attempt, int status, string outcome)
     {
         if (!Enabled)
         {
@@ -59,19 +61,24 @@ internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hash
     }
 
     /// <summary>One attempt to one destination of a target.</summary>
-    public void Delivery(Dedup.PushKey key, string target, string destination, int status, TimeSpan latency, string? error, string source)
+    public void Delivery(PushKey key, string target, string destination, int status, TimeSpan latency, string? error, string source)
     {
         if (Enabled)
         {
             Write(new TrailEvent(key.Id, Now, TrailEventKind.Delivery)
             {
-                Target = target, Destination = destination, Status = status, LatencyMs = (long)latency.TotalMilliseconds, Error = error, Detail = source,
+                Target = target,
+                Destination = destination,
+                Status = status,
+                LatencyMs = (long)latency.TotalMilliseconds,
+                Error = error,
+                Detail = source,
             });
         }
     }
 
     /// <summary>A reply after WeChat's answer: <paramref name="via"/> passive, api, api-failed, unmappable, no-app-secret.</summary>
-    public void LateReply(Dedup.PushKey key, string via, int code)
+    public void LateReply(PushKey key, string via, int code)
     {
         if (Enabled)
         {
@@ -80,7 +87,7 @@ internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hash
     }
 
     /// <summary>A reply of <paramref name="target"/>'s not passed on to WeChat, because of <paramref name="reason"/>.</summary>
-    public void ReplyRefused(Dedup.PushKey key, string target, string reason)
+    public void ReplyRefused(PushKey key, string target, string reason)
     {
         if (Enabled)
         {
@@ -89,7 +96,7 @@ internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hash
     }
 
     /// <summary>A delivery that expired into a dead letter after <paramref name="attempts"/> attempts.</summary>
-    public void DeadLetter(Dedup.PushKey key, string target, int attempts, string? error)
+    public void DeadLetter(PushKey key, string target, int attempts, string? error)
     {
         if (Enabled)
         {

@@ -72,15 +72,42 @@ internal sealed class TrailSearch(TrailQuery query)
                     return;
                 }
             }
-            else if (name.SequenceEqual("at"u8)) atMs = reader.GetInt64();
-            else if (name.SequenceEqual("kind"u8)) kind = KindOf(ref reader);
-            else if (name.SequenceEqual("account"u8)) account = account || reader.ValueTextEquals(query.Account);
-            else if (name.SequenceEqual("route"u8)) route = route || reader.ValueTextEquals(query.Route);
-            else if (name.SequenceEqual("msgId"u8)) msgId = msgId || reader.ValueTextEquals(query.MsgId);
-            else if (name.SequenceEqual("openId"u8)) openId = openId || Any(ref reader, query.OpenIdHashes);
-            else if (name.SequenceEqual("target"u8)) target = query.Target is not null && reader.ValueTextEquals(query.Target);
-            else if (name.SequenceEqual("error"u8)) failed = kind is TrailLine.Delivery or TrailLine.DeadLetter;
-            else if (name.SequenceEqual("detail"u8)) outcome = kind == TrailLine.WeChat && query.Outcome is { } wanted && TrailLine.OutcomeOf(reader.GetString()!).SequenceEqual(wanted);
+            else if (name.SequenceEqual("at"u8))
+            {
+                atMs = reader.GetInt64();
+            }
+            else if (name.SequenceEqual("kind"u8))
+            {
+                kind = KindOf(ref reader);
+            }
+            else if (name.SequenceEqual("account"u8))
+            {
+                account = account || reader.ValueTextEquals(query.Account);
+            }
+            else if (name.SequenceEqual("route"u8))
+            {
+                route = route || reader.ValueTextEquals(query.Route);
+            }
+            else if (name.SequenceEqual("msgId"u8))
+            {
+                msgId = msgId || reader.ValueTextEquals(query.MsgId);
+            }
+            else if (name.SequenceEqual("openId"u8))
+            {
+                openId = openId || Any(ref reader, query.OpenIdHashes);
+            }
+            else if (name.SequenceEqual("target"u8))
+            {
+                target = query.Target is not null && reader.ValueTextEquals(query.Target);
+            }
+            else if (name.SequenceEqual("error"u8))
+            {
+                failed = kind is TrailLine.Delivery or TrailLine.DeadLetter;
+            }
+            else if (name.SequenceEqual("detail"u8))
+            {
+                outcome = kind == TrailLine.WeChat && query.Outcome is { } wanted && TrailLine.OutcomeOf(reader.GetString()!).SequenceEqual(wanted);
+            }
         }
 
         if (id is null)

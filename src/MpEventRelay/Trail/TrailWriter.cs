@@ -1,4 +1,5 @@
 using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Observability;
 
 namespace MpEventRelay.Trail;
 
@@ -10,7 +11,7 @@ internal sealed partial class TrailWriter(
     TrailRecorder recorder,
     ITrailStore store,
     RelayModelProvider models,
-    Observability.RelayMetrics metrics,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<TrailWriter> logger) : BackgroundService
 {
@@ -42,7 +43,8 @@ internal sealed partial class TrailWriter(
             {
                 done.SetException(e);
             }
-        }) { IsBackground = true, Name = ThreadName }.Start();
+        })
+        { IsBackground = true, Name = ThreadName }.Start();
         return done.Task;
     }
 

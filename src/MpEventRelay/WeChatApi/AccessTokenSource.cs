@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using System.Text.Json;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
+using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 using StackExchange.Redis;
 
@@ -18,7 +18,7 @@ namespace MpEventRelay.WeChatApi;
 internal sealed partial class AccessTokenSource(
     ApiCaller api,
     RelayModelProvider models,
-    Observability.RelayMetrics metrics,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<AccessTokenSource> logger,
     RedisConnection? redis = null)

@@ -3,8 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Http.Resilience;
 using MpEventRelay.Configuration.Loading;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace MpEventRelay.WeChatApi;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.ApiGateway;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MpEventRelay.Delivery;
 using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
@@ -51,7 +52,7 @@ public sealed class OutboxLimitTests(ITestOutputHelper output)
         // Everything pending is retried against a dead bot: a calm worker ends each cycle with a poll wait (100 ms),
         // so ten cycles hold nine full waits (900 ms; nothing new arrives to wake it); a spinning one runs them back to
         // back, as fast as 64 failing deliveries a batch allow (measured: about 700 ms here).
-        var worker = relay.Services.GetServices<IHostedService>().OfType<MpEventRelay.Delivery.OutboxWorker>().Single();
+        var worker = relay.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
         var cyclesBefore = worker.Cycles;
         var receivedBefore = bot.Received.Count;
         var window = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-using System.Threading;
 using MpEventRelay.Simulation;
 
 namespace MpEventRelay.Tests.Infrastructure;

@@ -25,7 +25,7 @@ internal sealed class RelayConfig
         Set("Outbox", new JsonObject { ["PollInterval"] = "00:00:00.1", ["RetryBaseDelay"] = "00:00:00.1", ["RetryMaxDelay"] = "00:00:00.4", ["Expiry"] = expiry })
         .Set("Resilience", new JsonObject { ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:01", ["MinimumThroughput"] = 1000 });
 
-    /// <summary><see cref="FastRetries"/> with a short outbox lease, so a killed replica's claimed work is taken over quickly.</summary>
+    /// <summary><see cref="FastRetries(string)"/> with a short outbox lease, so a killed replica's claimed work is taken over quickly.</summary>
     public RelayConfig FastRetries(TimeSpan lease)
     {
         FastRetries();

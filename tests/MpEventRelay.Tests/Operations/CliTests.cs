@@ -1,8 +1,8 @@
 using System.Text.Json;
 using MpEventRelay.Cli;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Simulation;
 using MpEventRelay.Protocol.Replies;
+using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Operations;

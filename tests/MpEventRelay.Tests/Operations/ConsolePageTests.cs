@@ -4,9 +4,10 @@ using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
 using OpenQA.Selenium;
-using Keys = MpEventRelay.Tests.Infrastructure.Keys;
 using OpenQA.Selenium.Support.UI;
 using Xunit.Abstractions;
+
+using Keys = MpEventRelay.Tests.Infrastructure.Keys;
 
 namespace MpEventRelay.Tests.Operations;
 

@@ -73,7 +73,7 @@ public sealed class MetricsTests(Xunit.Abstractions.ITestOutputHelper output)
         }
 
         var clientMedian = seen.Order().ElementAt(seen.Count / 2);
-        var upper = MpEventRelay.Observability.RelayMetrics.DurationBuckets.First(b => b >= clientMedian); // the bucket that holds it
+        var upper = Observability.RelayMetrics.DurationBuckets.First(b => b >= clientMedian); // the bucket that holds it
 
         Dictionary<string, double> metrics = [];
         Assert.True(await Eventually.TrueAsync(() => (metrics = PrometheusText.ScrapeAsync(http, relay).Result).GetValueOrDefault("mprelay_target_duration_seconds_count{result=\"delivered\",target=\"bot\"}") == 20));

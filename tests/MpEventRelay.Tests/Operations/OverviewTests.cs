@@ -21,8 +21,12 @@ public sealed class OverviewTests
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().AdminKey(AdminKey)
             .Set("Resilience", new JsonObject
             {
-                ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:01", ["FailureRatio"] = 0.5,
-                ["MinimumThroughput"] = 2, ["SamplingDuration"] = "00:00:30", ["BreakDuration"] = "00:01:00",
+                ["MaxRetries"] = 0,
+                ["AttemptTimeout"] = "00:00:01",
+                ["FailureRatio"] = 0.5,
+                ["MinimumThroughput"] = 2,
+                ["SamplingDuration"] = "00:00:30",
+                ["BreakDuration"] = "00:01:00",
             });
         await using var relay = await RelayServer.StartAsync(config.ToJson());
         relay.Http.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);

@@ -7,6 +7,7 @@ using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
+using MpEventRelay.Trail;
 
 namespace MpEventRelay.Tests.Operations;
 
@@ -67,7 +68,7 @@ public sealed class TrailTests : IAsyncLifetime
         Assert.Contains(failed.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "delivery" && e.GetProperty("status").GetInt32() == 503 && e.GetProperty("error").GetString()!.Contains("503"));
 
         // Nothing in the store reveals the user, the message or a secret.
-        var trailFile = _relay.Services.GetRequiredService<MpEventRelay.Trail.SqliteTrailStore>().FilePath;
+        var trailFile = _relay.Services.GetRequiredService<SqliteTrailStore>().FilePath;
         Assert.Equal(Path.Combine(_directory, "outbox-trail.db"), trailFile);
         var stored = File.ReadAllBytes(trailFile).Concat(File.Exists(trailFile + "-wal") ? File.ReadAllBytes(trailFile + "-wal") : []).ToArray();
         var text = Encoding.UTF8.GetString(stored);
@@ -82,10 +83,10 @@ public sealed class TrailTests : IAsyncLifetime
     {
         var wechat = new WeChatPushClient(_relay.Http, Keys.Account);
         await Task.WhenAll(Enumerable.Range(0, 150).Select(i => wechat.PushAsync(_relay.Url("/wechat/main"), Pushes.From().Text($"load {i}", Pushes.NewMsgId()), EncryptionMode.Secure)));
-        var store = _relay.Services.GetRequiredService<MpEventRelay.Trail.SqliteTrailStore>();
+        var store = _relay.Services.GetRequiredService<SqliteTrailStore>();
         Assert.True(await Eventually.TrueAsync(() => store.CountAsync(CancellationToken.None).Result >= 150));
 
-        await _relay.Services.GetRequiredService<MpEventRelay.Trail.TrailWriter>().PruneAsync(CancellationToken.None);
+        await _relay.Services.GetRequiredService<TrailWriter>().PruneAsync(CancellationToken.None);
 
         Assert.Equal(100, await store.CountAsync(CancellationToken.None));
     }

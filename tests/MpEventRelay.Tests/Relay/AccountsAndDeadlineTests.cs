@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
@@ -80,7 +81,7 @@ public sealed class AccountsAndDeadlineTests
         Assert.Equal("success", Encoding.UTF8.GetString(answer.Body));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed}");
         Assert.Single(bot.Received, p => p.Open(Keys.Bot).Message.MsgType == "text"); // it was sent, and is still in flight
-        var outbox = relay.Services.GetRequiredService<MpEventRelay.Outbox.DeliveryOutbox>();
+        var outbox = relay.Services.GetRequiredService<DeliveryOutbox>();
         // Durable before WeChat had its answer: the text, and the warm-up's mirror copy (also in flight at the bot).
         Assert.Equal(2, (await outbox.Stores[0].StatsAsync(CancellationToken.None)).Pending);
     }

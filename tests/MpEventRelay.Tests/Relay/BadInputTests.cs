@@ -8,31 +8,16 @@ using MpEventRelay.Tests.Infrastructure;
 
 namespace MpEventRelay.Tests.Relay;
 
-/// <summary>design.md §4: every bad input gets its status and a one-line reason, never a 5xx, and reaches no target.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+/// <summary>Every bad input gets its status and a one-line reason, never a 5xx, and reaches no target (docs/behaviour.md).</summary>
+public sealed class BadInputTests : ModeTwoRelayTests
 {
-    private readonly TargetStub _idaas = new();
-    private readonly TargetStub _bot = new();
-    private RelayServer _relay = null!;
-
-    public async Task InitializeAsync()
-    {
-        var config = RelayConfig.ModeTwo(_idaas, _bot)
-            .Account("strict", "/wechat/strict", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Target"] = "bot" }]);
-        _relay = await RelayServer.StartAsync(config.ToJson());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        _idaas.Dispose();
-        _bot.Dispose();
-    }
+    internal override RelayConfig Configure(RelayConfig config) =>
+        config.Account("strict", "/wechat/strict", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Target"] = "bot" }]);
 
     [Fact]
     public async Task Unknown_account_path_is_404()
     {
-        var response = await _relay.Http.PostAsync("/wechat/nobody", new StringContent("<xml/>"));
+        var response = await Relay.Http.PostAsync("/wechat/nobody", new StringContent("<xml/>"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         AssertNothingDelivered();
@@ -102,7 +87,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Methods_other_than_GET_and_POST_are_405()
     {
-        var response = await _relay.Http.PutAsync("/wechat/main", new StringContent("x"));
+        var response = await Relay.Http.PutAsync("/wechat/main", new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         AssertNothingDelivered();
@@ -122,7 +107,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private async Task AssertRefused(HttpStatusCode expected, string reason, string query, byte[] body, string path = "/wechat/main")
     {
-        var response = await _relay.Http.PostAsync($"{path}?{query}", new ByteArrayContent(body));
+        var response = await Relay.Http.PostAsync($"{path}?{query}", new ByteArrayContent(body));
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(expected, response.StatusCode);
@@ -135,7 +120,7 @@ public sealed class BadInputTests : IAsyncLifetime
     // Refused before dedup and routing: no delivery can start later, so "none yet" is "none ever".
     private void AssertNothingDelivered()
     {
-        Assert.Empty(_idaas.Received);
-        Assert.Empty(_bot.Received);
+        Assert.Empty(Idaas.Received);
+        Assert.Empty(Bot.Received);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
@@ -57,7 +58,7 @@ public sealed class EncryptionModeMatrixTests
         var config = new RelayConfig().Cluster("bot", bot.Address)
             .Account("main", "/wechat/main", targets, new JsonArray(new JsonObject { ["Target"] = "bot" }));
         await using var relay = await RelayServer.StartAsync(config.ToJson());
-        var push = PushWriter.Write(PushMessage.Parse(Pushes.From().Subscribe("same")), Keys.Account, EncryptionMode.Secure, Protocol.WeChatClock.Timestamp(TimeProvider.System), "1234");
+        var push = PushWriter.Write(PushMessage.Parse(Pushes.From().Subscribe("same")), Keys.Account, EncryptionMode.Secure, WeChatClock.Timestamp(TimeProvider.System), "1234");
 
         await new WeChatPushClient(relay.Http, Keys.Account).SendAsync(relay.Url("/wechat/main"), push, encrypted: true);
 

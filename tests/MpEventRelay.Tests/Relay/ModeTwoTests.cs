@@ -1,5 +1,6 @@
 using System.Text;
 using MpEventRelay.Delivery;
+using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
@@ -43,7 +44,7 @@ public sealed class ModeTwoTests : IAsyncLifetime
         Assert.Equal(message, opened.Message.Xml.ToArray());
         Assert.Equal(opened.Message.FromUserName, received.Query.OpenId);
         Assert.True(received.Headers.ContainsKey(TargetSender.IdempotencyHeader));
-        Assert.Throws<Protocol.Errors.ProtocolException>(() => received.Open(Keys.Account));
+        Assert.Throws<ProtocolException>(() => received.Open(Keys.Account));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using MpEventRelay.Outbox;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class DurableDeliveryTests(ITestOutputHelper output)
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
 
         // Settled: nothing pending any more, so the counts below are final (a duplicate would already be there).
-        var outbox = relay.Services.GetRequiredService<MpEventRelay.Outbox.DeliveryOutbox>();
+        var outbox = relay.Services.GetRequiredService<DeliveryOutbox>();
         Assert.True(await Eventually.TrueAsync(() => outbox.Stores[0].StatsAsync(CancellationToken.None).GetAwaiter().GetResult().Pending == 0, TimeSpan.FromSeconds(15)));
         var counts = DeliveryCount.Of(sent, bot.Accepted, Keys.Bot);
         output.WriteLine($"bot down then back: {counts}; failed attempts seen by the bot: {bot.Received.Count - bot.Accepted.Count}");

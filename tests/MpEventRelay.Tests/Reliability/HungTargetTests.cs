@@ -26,8 +26,12 @@ public sealed class HungTargetTests(ITestOutputHelper output)
             .Set("DeliveryTimeout", "00:00:02")
             .Set("Resilience", new JsonObject
             {
-                ["MaxRetries"] = 0, ["AttemptTimeout"] = "00:00:00.3", ["FailureRatio"] = 0.5,
-                ["MinimumThroughput"] = 2, ["SamplingDuration"] = "00:00:10", ["BreakDuration"] = "00:00:02",
+                ["MaxRetries"] = 0,
+                ["AttemptTimeout"] = "00:00:00.3",
+                ["FailureRatio"] = 0.5,
+                ["MinimumThroughput"] = 2,
+                ["SamplingDuration"] = "00:00:10",
+                ["BreakDuration"] = "00:00:02",
             });
         await using var relay = await RelayServer.StartAsync(config.ToJson());
         var wechat = new WeChatPushClient(relay.Http, Keys.Account);

@@ -1,10 +1,10 @@
-using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MpEventRelay.Outbox;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
 using MpEventRelay.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace MpEventRelay.Tests.Reliability;
@@ -73,12 +73,12 @@ public sealed class RedisSharedStateTests(RedisServer redis, ITestOutputHelper o
             await wechat.PushAsync(relay.Url("/wechat/main"), sent[^1], EncryptionMode.Compatible);
         }
 
-        var stats = await relay.Services.GetRequiredService<Outbox.RedisOutboxStore>().StatsAsync(CancellationToken.None);
+        var stats = await relay.Services.GetRequiredService<RedisOutboxStore>().StatsAsync(CancellationToken.None);
         Assert.Equal(10, stats.Pending);
         bot.AnswerWith(_ => (200, "success"u8.ToArray()));
 
         // Settled: nothing pending any more, so the counts below are final (a duplicate would already be there).
-        var store = relay.Services.GetRequiredService<Outbox.RedisOutboxStore>();
+        var store = relay.Services.GetRequiredService<RedisOutboxStore>();
         Assert.True(await Eventually.TrueAsync(() => store.StatsAsync(CancellationToken.None).GetAwaiter().GetResult().Pending == 0, TimeSpan.FromSeconds(15)));
         Assert.Equal(new DeliveryCount(10, 10, 0, 0), DeliveryCount.Of(sent, bot.Accepted, Keys.Bot));
     }

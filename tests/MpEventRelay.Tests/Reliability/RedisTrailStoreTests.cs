@@ -1,7 +1,6 @@
-using MpEventRelay.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Tests.Infrastructure;
 using MpEventRelay.Trail;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MpEventRelay.Tests.Reliability;
 

@@ -12,26 +12,11 @@ namespace MpEventRelay.Tests.Security;
 /// An attacker who can see and send traffic: a captured signed URL must not carry a forged body, a GET must not be
 /// replayed forever, and the answers must not be something a browser would run.
 /// </summary>
-public sealed class ForgeryTests : IAsyncLifetime
+public sealed class ForgeryTests : ModeTwoRelayTests
 {
-    private readonly TargetStub _idaas = new();
-    private readonly TargetStub _bot = new();
-    private RelayServer _relay = null!;
-
-    public async Task InitializeAsync()
-    {
-        // "main": the default (a key, so plaintext refused); "legacy": plaintext allowed, as during a migration.
-        var config = RelayConfig.ModeTwo(_idaas, _bot)
-            .Account("legacy", "/wechat/legacy", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Name"] = "login", ["Target"] = "idaas" }], allowPlaintext: true);
-        _relay = await RelayServer.StartAsync(config.ToJson());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        _idaas.Dispose();
-        _bot.Dispose();
-    }
+    // "main": the default (a key, so plaintext refused); "legacy": plaintext allowed, as during a migration.
+    internal override RelayConfig Configure(RelayConfig config) =>
+        config.Account("legacy", "/wechat/legacy", RelayConfig.Targets(), [new System.Text.Json.Nodes.JsonObject { ["Name"] = "login", ["Target"] = "idaas" }], allowPlaintext: true);
 
     [Fact]
     public async Task A_captured_signature_with_a_forged_plaintext_login_is_refused_by_a_default_account()
@@ -45,7 +30,7 @@ public sealed class ForgeryTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("plaintext pushes are refused", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(_idaas.Received);
+        Assert.Empty(Idaas.Received);
     }
 
     [Fact]
@@ -64,7 +49,7 @@ public sealed class ForgeryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Contains("already used with another body", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var received = Assert.Single(_idaas.Received);
+        var received = Assert.Single(Idaas.Received);
         Assert.Equal("login_genuine", received.Open(Keys.Idaas).Message.EventKey);
     }
 
@@ -74,8 +59,8 @@ public sealed class ForgeryTests : IAsyncLifetime
         var stale = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var fresh = WeChatClock.Timestamp(TimeProvider.System);
 
-        var old = await _relay.Http.GetAsync($"/wechat/main?signature={WeChatSignature.Compute(Keys.AccountToken, stale, "1")}&timestamp={stale}&nonce=1&echostr=abc");
-        var now = await _relay.Http.GetAsync($"/wechat/main?signature={WeChatSignature.Compute(Keys.AccountToken, fresh, "1")}&timestamp={fresh}&nonce=1&echostr=%3Cscript%3E");
+        var old = await Relay.Http.GetAsync($"/wechat/main?signature={WeChatSignature.Compute(Keys.AccountToken, stale, "1")}&timestamp={stale}&nonce=1&echostr=abc");
+        var now = await Relay.Http.GetAsync($"/wechat/main?signature={WeChatSignature.Compute(Keys.AccountToken, fresh, "1")}&timestamp={fresh}&nonce=1&echostr=%3Cscript%3E");
 
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Equal(HttpStatusCode.OK, now.StatusCode);
@@ -92,7 +77,7 @@ public sealed class ForgeryTests : IAsyncLifetime
     {
         var response = await PostAsync("/wechat/legacy", SignedPlainQuery(), Encoding.UTF8.GetBytes(xml));
 
-        Assert.Empty(_idaas.Received);
+        Assert.Empty(Idaas.Received);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -124,5 +109,5 @@ public sealed class ForgeryTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string query, byte[] body) =>
-        _relay.Http.PostAsync($"{path}?{query}", new ByteArrayContent(body));
+        Relay.Http.PostAsync($"{path}?{query}", new ByteArrayContent(body));
 }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Time.Testing;
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
+using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Model;
 using MpEventRelay.Outbox;
@@ -98,7 +98,7 @@ internal sealed class DeliveryCore : IDisposable
         var model = Model;
         var account = model.AccountsByName["main"];
         var push = new InboundPush(PushMessage.Parse(build(new PushMessageBuilder("gh_1", "oUser" + Guid.NewGuid().ToString("N")[..20], 1_800_000_000))), EncryptionMode.Secure, AesKeySlot.Current, null);
-        return new PushDelivery(model, account, account.Route(push.Message), push, new MpEventRelay.Dedup.PushKey(MpEventRelay.Dedup.DedupKey.For(account.DedupHashKey, account.AppId, push.Message)), Time.GetTimestamp(), TimeSpan.FromMinutes(5));
+        return new PushDelivery(model, account, account.Route(push.Message), push, new MpEventRelay.Dedup.PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message)), Time.GetTimestamp(), TimeSpan.FromMinutes(5));
     }
 
     public void Dispose() => _services.Dispose();

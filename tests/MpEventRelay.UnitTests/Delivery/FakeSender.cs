@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
+using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Model;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.Protocol.Replies;
 
 namespace MpEventRelay.UnitTests.Delivery;
 
@@ -26,7 +28,7 @@ internal sealed class FakeSender : ITargetSender
 
     public int CallsTo(string target) => Calls.Count(c => c.Target == target);
 
-    public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, MpEventRelay.Dedup.PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
+    public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         Calls.Enqueue((target.Name, source));
         if ((_answers.TryGetValue(target.Name, out var answer) ? answer(push) : Delivered()) is { } now)
@@ -42,5 +44,5 @@ internal sealed class FakeSender : ITargetSender
     public static DeliveryResult Delivered(string body = "") => new(true, 200, System.Text.Encoding.UTF8.GetBytes(body), null);
 
     /// <summary>A 200 carrying a text reply to the push's user, as a bot writes it.</summary>
-    public static DeliveryResult Reply(InboundPush push, string text) => new(true, 200, Protocol.Replies.ReplyWriter.Text(push.Message, text, 1_800_000_000), null);
+    public static DeliveryResult Reply(InboundPush push, string text) => new(true, 200, ReplyWriter.Text(push.Message, text, 1_800_000_000), null);
 }

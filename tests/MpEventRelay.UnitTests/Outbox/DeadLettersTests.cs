@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MpEventRelay.Dedup;
 using MpEventRelay.Outbox;
 using MpEventRelay.Storage;
 
@@ -57,7 +58,7 @@ public sealed class DeadLettersTests : IDisposable
         var items = await DeadAsync(_sqlite, 1_100, "bot");
         var newest = items[^1];
 
-        var byTrailId = await _deadLetters.AllAsync(new DeadLetterQuery { TrailId = MpEventRelay.Dedup.DedupKey.Header(newest.DedupKey) }, CancellationToken.None);
+        var byTrailId = await _deadLetters.AllAsync(new DeadLetterQuery { TrailId = DedupKey.Header(newest.DedupKey) }, CancellationToken.None);
         var sinceNewest = await _deadLetters.AllAsync(new DeadLetterQuery { Target = "bot", SinceMs = newest.CreatedAtMs }, CancellationToken.None);
 
         Assert.Equal(newest.Id, Assert.Single(byTrailId).Item.Id);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration;
 using MpEventRelay.Outbox;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.UnitTests.Outbox;
 
@@ -90,7 +91,7 @@ public sealed class DeliveryOutboxAccountingTests : IDisposable
         _other.Failing = true;
         for (var i = 0; i < 3; i++)
         {
-            await Assert.ThrowsAsync<MpEventRelay.Storage.StoreUnavailableException>(() => _other.Guard.RunAsync(t => _other.AddAsync([Item("x")], t), CancellationToken.None));
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => _other.Guard.RunAsync(t => _other.AddAsync([Item("x")], t), CancellationToken.None));
         }
 
         await _store.Guard.RunAsync(t => _store.StatsAsync(t), CancellationToken.None);

@@ -1,4 +1,6 @@
 using MpEventRelay.Dedup;
+using MpEventRelay.Delivery;
+using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Replies;
 using MpEventRelay.UnitTests.Delivery;
 
@@ -69,6 +71,6 @@ public sealed class LateRepliesTests : IDisposable
         Assert.True(await _core.Get<IReplyClaims>().TryClaimAsync(delivery.Key.Value)); // still there for the API
     }
 
-    private static RelayAnswer LateAnswer(MpEventRelay.Delivery.PushDelivery delivery, string text) =>
-        new RelayAnswer(Protocol.Replies.ReplyWriter.Text(delivery.Push.Message, text, 1_800_000_000), "replied") { LateReply = true };
+    private static RelayAnswer LateAnswer(PushDelivery delivery, string text) =>
+        new RelayAnswer(ReplyWriter.Text(delivery.Push.Message, text, 1_800_000_000), "replied") { LateReply = true };
 }

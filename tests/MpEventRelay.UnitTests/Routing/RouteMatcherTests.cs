@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Simulation;
 using MpEventRelay.Routing;
+using MpEventRelay.Simulation;
 
 namespace MpEventRelay.UnitTests.Routing;
 

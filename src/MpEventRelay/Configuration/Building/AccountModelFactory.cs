@@ -1,5 +1,5 @@
+using MpEventRelay.Dedup;
 using MpEventRelay.Model;
-using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 
 namespace MpEventRelay.Configuration.Building;
@@ -39,7 +39,7 @@ internal static class AccountModelFactory
             AppId = account.AppId!,
             Keys = keys,
             // The same on every replica (they share the configuration), and kept across restarts: retries still match.
-            DedupHashKey = Dedup.DedupKey.DeriveHashKey(options.Trail.HashKey ?? keys.Token),
+            DedupHashKey = DedupKey.DeriveHashKey(options.Trail.HashKey ?? keys.Token),
             Decoder = new PushDecoder(keys.Token, cryptor, options.MaxBodyBytes),
             AcceptsPlaintext = cryptor is null || account.AllowPlaintext,
             AppSecret = string.IsNullOrWhiteSpace(account.AppSecret) ? null : account.AppSecret.Trim(),

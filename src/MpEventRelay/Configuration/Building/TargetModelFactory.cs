@@ -25,7 +25,7 @@ internal static class TargetModelFactory
             }
 
             Secrets.CheckToken($"{key}:Token", target.Token, errors);
-            var needsKey = target.Encryption != Configuration.TargetEncryption.Plaintext && (target.Encryption != Configuration.TargetEncryption.SameAsInbound || accountCryptor is not null);
+            var needsKey = target.Encryption != TargetEncryption.Plaintext && (target.Encryption != TargetEncryption.SameAsInbound || accountCryptor is not null);
             var cryptor = Secrets.Cryptor(key, account.AppId, target.EncodingAESKey, null, needsKey, errors);
             if (errors.Count != before)
             {

@@ -1,4 +1,4 @@
-using MpEventRelay.Configuration;
+using MpEventRelay.Model;
 
 namespace MpEventRelay.Configuration.Loading;
 
@@ -9,7 +9,7 @@ public static class ConfigurationCheck
     public static ConfigurationCheckResult Run(IConfiguration configuration, string environmentName = "Production")
     {
         var errors = new ConfigurationErrors();
-        Model.RelayModel? model;
+        RelayModel? model;
         try
         {
             model = ConfigurationLoader.Standalone(environmentName).Load(configuration, errors);

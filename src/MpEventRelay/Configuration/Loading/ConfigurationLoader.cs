@@ -1,4 +1,3 @@
-using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Building;
 using MpEventRelay.Configuration.Reading;
 using MpEventRelay.Configuration.Validation;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using MpEventRelay.Configuration;
 
 namespace MpEventRelay.Configuration.Loading;
 

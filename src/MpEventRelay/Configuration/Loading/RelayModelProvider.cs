@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Primitives;
-using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 
 namespace MpEventRelay.Configuration.Loading;

@@ -1,4 +1,3 @@
-using MpEventRelay.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
 namespace MpEventRelay.Configuration.Loading;

@@ -1,6 +1,4 @@
 using System.Net;
-using MpEventRelay.Configuration;
-using MpEventRelay.Hosting;
 
 namespace MpEventRelay.Configuration.Validation;
 
