@@ -86,10 +86,9 @@ internal static class OverviewEndpoint
 
         foreach (var (name, destination) in cluster.Destinations.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            var health = destination.Health;
             var circuit = metrics.CircuitOf(clusterId, name);
             // An open circuit takes the destination out of the relay's deliveries: it is not healthy, whatever YARP's checks say.
-            var unhealthy = circuit == 2 || health.Active == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy || health.Passive == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy;
+            var unhealthy = circuit == 2 || DestinationHealthView.IsUnhealthy(destination);
             yield return new
             {
                 Name = name,

@@ -8,4 +8,7 @@ public sealed record DedupOptions
 
     /// <summary>The most entries held in memory. Default 100,000 (a few tens of MB at most).</summary>
     public int Capacity { get; init; } = 100_000;
+
+    /// <summary>How long a message is remembered: as long as it is needed (<paramref name="needed"/>), never less than <see cref="Expiry"/>.</summary>
+    public TimeSpan KeepFor(TimeSpan needed) => needed > Expiry ? needed : Expiry;
 }

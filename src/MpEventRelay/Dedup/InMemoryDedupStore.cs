@@ -27,7 +27,7 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
     public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan rememberFor)
     {
         var now = time.GetTimestamp();
-        var expiry = rememberFor > options.Dedup.Expiry ? rememberFor : options.Dedup.Expiry;
+        var expiry = options.Dedup.KeepFor(rememberFor);
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))

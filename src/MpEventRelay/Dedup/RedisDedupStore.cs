@@ -25,7 +25,7 @@ internal sealed partial class RedisDedupStore(
 
     public Task<RelayAnswer> RunOnceAsync(string key, Func<Task<RelayAnswer>> work, RelayOptions options, TimeSpan rememberFor)
     {
-        var keep = rememberFor > options.Dedup.Expiry ? rememberFor : options.Dedup.Expiry;
+        var keep = options.Dedup.KeepFor(rememberFor);
         return local.RunOnceAsync(key, () => AcrossReplicasAsync(redis.Key("dedup:" + key), work, options, keep), options, rememberFor);
     }
 
@@ -136,7 +136,7 @@ internal sealed partial class RedisDedupStore(
         var split = text.IndexOf('\n', StringComparison.Ordinal);
         if (split < 0)
         {
-            return RelayAnswer.Success("duplicate") with { Duplicate = true };
+            return RelayAnswer.Success(PushOutcome.Duplicate) with { Duplicate = true };
         }
 
         // Another replica's (or an earlier) answer to the same message: this attempt is a duplicate.

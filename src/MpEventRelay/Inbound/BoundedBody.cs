@@ -1,4 +1,5 @@
 using MpEventRelay.Observability;
+using MpEventRelay.Storage;
 
 namespace MpEventRelay.Inbound;
 
@@ -28,8 +29,7 @@ internal sealed class BoundedBody(RelayMetrics metrics)
             return (default, new Rejection(StatusCodes.Status503ServiceUnavailable, "Too many bodies are being read at once; send it again."));
         }
 
-        using var deadline = new CancellationTokenSource(within, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, aborted);
+        using var budget = new TimeBudget(within, time, aborted);
         try
         {
             var buffer = new byte[Math.Min(FirstChunk, maxBytes + 1)];
@@ -46,7 +46,7 @@ internal sealed class BoundedBody(RelayMetrics metrics)
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), either.Token).ConfigureAwait(false);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), budget.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return (buffer.AsMemory(0, length), null);
@@ -59,7 +59,7 @@ internal sealed class BoundedBody(RelayMetrics metrics)
                 }
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (budget.Expired && !aborted.IsCancellationRequested)
         {
             return (default, new Rejection(StatusCodes.Status408RequestTimeout, "The body did not arrive within the deadline."));
         }

@@ -18,7 +18,6 @@ internal static class ReplayWindow
         }
 
         var acceptedUntil = DateTimeOffset.FromUnixTimeSeconds(seconds) + options.ClockSkew + TimeSpan.FromSeconds(1);
-        var needed = acceptedUntil - time.GetUtcNow();
-        return needed > options.Dedup.Expiry ? needed : options.Dedup.Expiry;
+        return options.Dedup.KeepFor(acceptedUntil - time.GetUtcNow());
     }
 }

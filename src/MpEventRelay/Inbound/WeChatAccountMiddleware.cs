@@ -163,10 +163,10 @@ internal sealed partial class WeChatAccountMiddleware(
         if (answer.RetryLater)
         {
             // Neither delivered nor durable: a 200 would be a lie. WeChat retries on a non-2xx.
-            SetLogContext(account, route, "retry-later");
+            SetLogContext(account, route, PushOutcome.RetryLater);
             LogNotAccepted(account.Name, route?.Name, answer.Outcome);
-            metrics.PushAnswered(account.Name, route?.Name ?? "-", "retry-later", time.GetElapsedTime(started));
-            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status503ServiceUnavailable, "retry-later");
+            metrics.PushAnswered(account.Name, route?.Name ?? "-", PushOutcome.RetryLater, time.GetElapsedTime(started));
+            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status503ServiceUnavailable, PushOutcome.RetryLater);
             await new Rejection(StatusCodes.Status503ServiceUnavailable, "The push could not be delivered or stored; send it again.").WriteAsync(context.Response).ConfigureAwait(false);
             return;
         }
@@ -179,7 +179,7 @@ internal sealed partial class WeChatAccountMiddleware(
             return; // WeChat hung up (an attempt held open for a slow replier): its retry gets the reply.
         }
 
-        var outcome = answer.Duplicate ? "duplicate" : answer.Outcome;
+        var outcome = answer.Duplicate ? PushOutcome.Duplicate : answer.Outcome;
         trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status200OK, reply is null ? outcome : outcome + "+reply");
         using (var replying = Observability.RelayTracing.Source.StartActivity("mprelay.reply"))
         {
@@ -188,7 +188,7 @@ internal sealed partial class WeChatAccountMiddleware(
         }
 
         // A retry that carried the late reply is logged as replied, not as its first attempt's outcome.
-        SetLogContext(account, route, reply is not null && answer.ReplyXml is null ? "replied" : answer.Outcome);
+        SetLogContext(account, route, reply is not null && answer.ReplyXml is null ? PushOutcome.Replied : answer.Outcome);
         diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
         await WriteReplyAsync(context, account, push, query, reply).ConfigureAwait(false);
         metrics.PushAnswered(account.Name, route?.Name ?? "-", outcome, time.GetElapsedTime(started));
@@ -230,7 +230,7 @@ internal sealed partial class WeChatAccountMiddleware(
 
     private Task RejectAsync(HttpContext context, AccountModel account, Rejection rejection)
     {
-        SetLogContext(account, null, "rejected");
+        SetLogContext(account, null, PushOutcome.Rejected);
         LogRejected(account.Name, context.Connection.RemoteIpAddress?.ToString() ?? "-", rejection.StatusCode, rejection.Reason);
         return rejection.WriteAsync(context.Response);
     }

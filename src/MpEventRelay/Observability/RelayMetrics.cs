@@ -212,9 +212,7 @@ internal sealed class RelayMetrics : IDisposable
         {
             foreach (var (name, destination) in cluster.Destinations)
             {
-                var health = destination.Health;
-                var unhealthy = health.Active == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy || health.Passive == Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy;
-                yield return new Measurement<int>(unhealthy ? 0 : 1, new KeyValuePair<string, object?>("cluster", cluster.ClusterId), new KeyValuePair<string, object?>("destination", name));
+                yield return new Measurement<int>(DestinationHealthView.IsUnhealthy(destination) ? 0 : 1, new KeyValuePair<string, object?>("cluster", cluster.ClusterId), new KeyValuePair<string, object?>("destination", name));
             }
         }
     }

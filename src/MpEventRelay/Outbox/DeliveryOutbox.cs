@@ -232,11 +232,10 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
     /// <summary>For the worker: waits for <paramref name="interval"/> or a <see cref="Wake"/>.</summary>
     public async Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(interval, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var wait = new TimeBudget(interval, time, cancellationToken);
         try
         {
-            await _wake.WaitAsync(either.Token).ConfigureAwait(false);
+            await _wake.WaitAsync(wait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -47,7 +47,7 @@ internal sealed partial class PushRelay(
         if (route is null)
         {
             LogNoRoute(account.Name, push.Message.MsgType, push.Message.Event);
-            return RelayAnswer.Success("no-route");
+            return RelayAnswer.Success(PushOutcome.NoRoute);
         }
 
         var options = model.Options;
@@ -55,7 +55,7 @@ internal sealed partial class PushRelay(
         var copiesFailure = route.Copies.Count == 0 ? null : await DeliverCopiesAsync(delivery, route.Copies).ConfigureAwait(false);
         if (repliers.Count == 0)
         {
-            return copiesFailure is null ? RelayAnswer.Success("accepted") : RelayAnswer.Retry(copiesFailure);
+            return copiesFailure is null ? RelayAnswer.Success(PushOutcome.Accepted) : RelayAnswer.Retry(copiesFailure);
         }
 
         var answer = await AwaitRepliersAsync(delivery, repliers).ConfigureAwait(false);
@@ -124,7 +124,7 @@ internal sealed partial class PushRelay(
 
         if (inTime)
         {
-            return choice.Result ?? RelayAnswer.Success(repliers.Any(r => r.Result.Result.Delivered) ? "delivered" : "queued");
+            return choice.Result ?? RelayAnswer.Success(repliers.Any(r => r.Result.Result.Delivered) ? PushOutcome.Delivered : PushOutcome.Queued);
         }
 
         // The deadline: WeChat gets success now; the reply, if one comes, is taken by a retry or sent by the API.
@@ -139,7 +139,7 @@ internal sealed partial class PushRelay(
         }
         var late = AsLateReplyAsync(choice);
         lateReplies.Schedule(delivery, late);
-        return RelayAnswer.Success("deadline-missed") with { Late = late };
+        return RelayAnswer.Success(PushOutcome.DeadlineMissed) with { Late = late };
     }
 
     // Every replier not delivered by now gets an outbox record, in one write: a failed one is retried after the

@@ -24,7 +24,7 @@ internal sealed class ReplyTranslator(RelayMetrics metrics, TrailRecorder trail,
             var reply = ReplyDecoder.Decode(answer, target.Keys, delivery.Model.Options.MaxBodyBytes);
             if (reply is null)
             {
-                return RelayAnswer.Success("delivered");
+                return RelayAnswer.Success(PushOutcome.Delivered);
             }
 
             if (!string.Equals(reply.ToUserName, push.FromUserName, StringComparison.Ordinal))
@@ -34,7 +34,7 @@ internal sealed class ReplyTranslator(RelayMetrics metrics, TrailRecorder trail,
                 return Refused(delivery, target, "other-user", "the reply is addressed to another user");
             }
 
-            return new RelayAnswer(reply.Xml, "replied");
+            return new RelayAnswer(reply.Xml, PushOutcome.Replied);
         }
         catch (ProtocolException e)
         {
@@ -48,7 +48,7 @@ internal sealed class ReplyTranslator(RelayMetrics metrics, TrailRecorder trail,
     {
         metrics.ReplyRefused(delivery.Account.Name, target.Name, reason);
         trail.ReplyRefused(delivery.Key, target.Name, message);
-        return RelayAnswer.Success("reply-refused");
+        return RelayAnswer.Success(PushOutcome.ReplyRefused);
     }
 
     // ProtocolError names as metric labels: DuplicateElement → duplicate-element.

@@ -62,13 +62,12 @@ internal sealed class StoreGuard
             var result = await _pipeline.ExecuteAsync(
                 async token =>
                 {
-                    using var timeout = new CancellationTokenSource(limit, _time);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, token);
+                    using var attempt = new TimeBudget(limit, _time, token);
                     try
                     {
-                        return await call(linked.Token).ConfigureAwait(false);
+                        return await call(attempt.Token).ConfigureAwait(false);
                     }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
+                    catch (OperationCanceledException) when (attempt.Expired && !token.IsCancellationRequested)
                     {
                         throw new TimeoutException($"no answer within {limit.TotalMilliseconds:0} ms");
                     }

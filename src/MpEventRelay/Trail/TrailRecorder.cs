@@ -51,7 +51,7 @@ internal sealed class TrailRecorder(RelayModelProvider models, OpenIdHasher hash
             Attempt = attempt,
             Detail = outcome,
         };
-        if (outcome == "duplicate")
+        if (outcome == PushOutcome.Duplicate)
         {
             Tally(trailEvent);
             return;
