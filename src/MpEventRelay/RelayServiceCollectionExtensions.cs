@@ -33,6 +33,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<RelayModelProvider>();
         AddStorage(services, configuration);
         services.AddSingleton<DestinationPipelines>();
+        services.AddSingleton<DestinationPicker>();
         services.AddSingleton<TargetSender>();
         services.AddSingleton<ITargetSender>(sp => sp.GetRequiredService<TargetSender>());
         services.AddSingleton<Settlement>();
@@ -43,16 +44,20 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<CustomServiceClient>();
         services.AddSingleton<ApiCaller>();
         // The token travels in the query string: no request logging on this client.
-        services.AddHttpClient(WeChatApi.ApiCaller.ClientName).RemoveAllLoggers()
+        services.AddHttpClient(ApiCaller.ClientName).RemoveAllLoggers()
             .AddResilienceHandler("wechat-api", (pipeline, context) => ApiResilience.Configure(pipeline, context.ServiceProvider));
         services.AddSingleton<PushRelay>();
         services.AddSingleton<BoundedBody>();
+        services.AddSingleton<InboundLog>();
+        services.AddSingleton<UrlVerifier>();
+        services.AddSingleton<PushIntake>();
+        services.AddSingleton<WeChatAnswer>();
         services.AddSingleton<BackgroundDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeliveries>());
 
         // YARP's routes and clusters come from the relay's model: validated with it, reloaded with it, one snapshot.
         services.AddReverseProxy().AddTransforms<ApiGatewayTransforms>();
-        services.AddSingleton(sp => new ApiGateway.GatewayListener(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<RelayModelProvider>(), sp.GetService<ManagementListener>()));
+        services.AddSingleton(sp => new GatewayListener(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<RelayModelProvider>(), sp.GetService<ManagementListener>()));
         services.AddSingleton<ClientRateLimits>();
         services.AddSingleton<IProxyConfigProvider, RelayProxyConfigProvider>();
 
@@ -96,7 +101,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<InMemoryDedupStore>();
         services.AddSingleton<InMemorySignatureLedger>();
         services.AddSingleton<InMemoryReplyClaims>();
-        services.AddSingleton(_ => new Trail.SqliteTrailStore(storage.SqlitePath));
+        services.AddSingleton(_ => new SqliteTrailStore(storage.SqlitePath));
         services.AddSingleton(sp => new SqliteOutboxStore(storage.SqlitePath, new StoreGuard("sqlite", CallTimeout(sp), sp.GetRequiredService<TimeProvider>()))); // a factory: disposed by the container
         if (string.IsNullOrWhiteSpace(storage.Redis))
         {

@@ -1,3 +1,4 @@
+using MpEventRelay.TestKit;
 using BenchmarkDotNet.Attributes;
 using MpEventRelay.Dedup;
 using MpEventRelay.Protocol.Crypto;
@@ -15,8 +16,8 @@ namespace MpEventRelay.Benchmarks;
 [MemoryDiagnoser]
 public class HotPathBenchmarks
 {
-    private static readonly WeChatKeys Account = new("spamtest", new WeChatCryptor("wx2c2769f8efd9abc2", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"));
-    private static readonly WeChatKeys Target = new("idaasToken42", new WeChatCryptor("wx2c2769f8efd9abc2", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"));
+    private static readonly WeChatKeys Account = new(TestKeys.AccountToken, new WeChatCryptor(TestKeys.AppId, TestKeys.AccountKey));
+    private static readonly WeChatKeys Target = new(TestKeys.IdaasToken, new WeChatCryptor(TestKeys.AppId, TestKeys.IdaasKey));
 
     private readonly PushDecoder _decoder = new(Account.Token, Account.Cryptor);
     private readonly RouteMatcher _login = new() { MsgType = "event", Events = ["subscribe", "SCAN"] };
@@ -47,7 +48,7 @@ public class HotPathBenchmarks
     {
         var push = _decoder.Decode(_query, _body);
         var routed = _login.Matches(push.Message) ? 1 : 0;
-        var key = DedupKey.For(DedupHashKey, "wx2c2769f8efd9abc2", push.Message);
+        var key = DedupKey.For(DedupHashKey, TestKeys.AppId, push.Message);
         var outgoing = PushWriter.Write(push.Message, Target, EncryptionMode.Secure, "1714112446", "123456789");
         return outgoing.Body.Length + routed + key.Length;
     }
@@ -68,6 +69,6 @@ public class HotPathBenchmarks
     public bool RouteMatch() => _login.Matches(_message);
 
     [Benchmark]
-    public int DedupKeyOf() => DedupKey.For(DedupHashKey, "wx2c2769f8efd9abc2", _message).Length;
+    public int DedupKeyOf() => DedupKey.For(DedupHashKey, TestKeys.AppId, _message).Length;
 
 }

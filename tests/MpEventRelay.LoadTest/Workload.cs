@@ -1,3 +1,4 @@
+using MpEventRelay.TestKit;
 using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
@@ -13,9 +14,9 @@ internal sealed class Workload
 {
     public const string AppId = "wxload000000000";
     public const string Token = "loadAccountToken";
-    public const string Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string Key = TestKeys.AccountKey;
     public const string TargetToken = "loadTargetToken";
-    public const string TargetKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    public const string TargetKey = TestKeys.IdaasKey;
 
     private Workload(IReadOnlyList<(string PathAndQuery, byte[] Body)> requests) => Requests = requests;
 

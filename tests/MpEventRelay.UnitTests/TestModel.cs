@@ -1,3 +1,4 @@
+using MpEventRelay.TestKit;
 using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Model;
@@ -11,8 +12,8 @@ namespace MpEventRelay.UnitTests;
 /// <summary>A small runtime model (one account, one catch-all route to a bot) and a push for it.</summary>
 internal static class TestModel
 {
-    public const string AppId = "wx2c2769f8efd9abc2";
-    public const string AccountKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string AppId = TestKeys.AppId;
+    public const string AccountKey = TestKeys.AccountKey;
 
     public static AccountModel Account()
     {

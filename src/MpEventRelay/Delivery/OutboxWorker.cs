@@ -138,7 +138,7 @@ internal sealed partial class OutboxWorker(
         IReadOnlyList<OutboxItem> due;
         try
         {
-            due = await store.Guard.RunAsync(token => store.ClaimDueAsync(lane, now.ToUnixTimeMilliseconds(), (now + options.Lease).ToUnixTimeMilliseconds(), free, token), stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
+            due = await store.Guard.RunAsync(token => store.ClaimDueAsync(lane, now.ToUnixTimeMilliseconds(), (now + OutboxSchedule.InFlight(options)).ToUnixTimeMilliseconds(), free, token), stoppingToken, StoreGuard.BackgroundBudget).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {

@@ -1,21 +1,12 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
-using MpEventRelay.Protocol;
-using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Trail;
 using Polly;
 using Polly.CircuitBreaker;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Health;
-using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 
 namespace MpEventRelay.Delivery;
@@ -30,20 +21,14 @@ namespace MpEventRelay.Delivery;
 /// </summary>
 internal sealed class TargetSender(
     IProxyStateLookup proxyState,
-    IEnumerable<ILoadBalancingPolicy> policies,
-    IDestinationHealthUpdater health,
+    DestinationPicker picker,
     DestinationPipelines pipelines,
     RelayMetrics metrics,
     TrailRecorder trail,
     TimeProvider time) : ITargetSender
 {
-    /// <summary>The header that carries the dedup key, so receivers can be idempotent too.</summary>
-    public const string IdempotencyHeader = "Idempotency-Key";
-
-    private static readonly MediaTypeHeaderValue XmlContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
-    private static readonly HttpContext NoRequest = new DefaultHttpContext(); // policies get no inbound request: the relay's deliveries have none
-    private readonly Dictionary<string, ILoadBalancingPolicy> _policies = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<DestinationState, StrongBox<int>> _inFlight = new();
+    /// <summary>The header that carries the push's id, so receivers can be idempotent too.</summary>
+    public const string IdempotencyHeader = TargetRequest.IdempotencyHeader;
 
     public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
@@ -70,17 +55,17 @@ internal sealed class TargetSender(
             return DeliveryResult.Failed($"cluster '{target.ClusterId}' is not loaded");
         }
 
-        var outgoing = Write(target, push);
+        var outgoing = TargetRequest.Write(target, push, time);
         var tried = new List<DestinationState>();
         DeliveryResult? last = null;
         var attempts = 0;
-        while (attempts <= options.Resilience.MaxRetries && Pick(cluster, tried) is { } destination)
+        while (attempts <= options.Resilience.MaxRetries && picker.Pick(cluster, tried) is { } destination)
         {
             tried.Add(destination);
             var attemptStarted = time.GetTimestamp();
             DeliveryResult result;
             AttemptOutcome outcome;
-            using (var activity = Observability.RelayTracing.Source.StartActivity("mprelay.deliver", System.Diagnostics.ActivityKind.Client))
+            using (var activity = RelayTracing.Source.StartActivity("mprelay.deliver", System.Diagnostics.ActivityKind.Client))
             {
                 activity?.SetTag("mprelay.target", target.Name);
                 activity?.SetTag("mprelay.destination", destination.DestinationId);
@@ -106,9 +91,7 @@ internal sealed class TargetSender(
     private async Task<(DeliveryResult Result, AttemptOutcome Outcome)> AttemptAsync(ClusterState cluster, DestinationState destination, HttpMessageInvoker client, OutgoingPush outgoing, string idempotencyKey, RelayOptions options, CancellationToken cancellationToken)
     {
         var pipeline = pipelines.For(cluster.ClusterId, destination.DestinationId, options.Resilience);
-        var counter = _inFlight.GetOrAdd(destination, _ => new StrongBox<int>());
-        // YARP's own counter is internal; ours is atomic and mirrored into it for LeastRequests and PowerOfTwoChoices.
-        destination.ConcurrentRequestCount = Interlocked.Increment(ref counter.Value);
+        using var inFlight = picker.Start(destination);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         pipelines.Started(context);
         try
@@ -116,12 +99,12 @@ internal sealed class TargetSender(
             using var response = await pipeline.Pipeline.ExecuteAsync(
                 static async (context, state) =>
                 {
-                    using var request = BuildRequest(state.outgoing, state.idempotencyKey, state.destination.Model.Config.Address, state.cluster);
+                    using var request = TargetRequest.Build(state.outgoing, state.idempotencyKey, state.destination.Model.Config.Address, state.cluster);
                     return await state.client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
                 (outgoing, idempotencyKey, destination, cluster, client)).ConfigureAwait(false);
-            var body = await ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+            var body = await TargetRequest.ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
                 ? (new DeliveryResult(true, status, body ?? [], null), AttemptOutcome.MayHaveReached)
@@ -133,7 +116,7 @@ internal sealed class TargetSender(
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            MarkUnhealthy(cluster, destination, options);
+            picker.MarkUnreachable(cluster, destination, options);
             return (DeliveryResult.Failed($"{destination.DestinationId}: connection failed ({e.HttpRequestError})"), AttemptOutcome.NotReached);
         }
         catch (HttpRequestException e)
@@ -147,39 +130,7 @@ internal sealed class TargetSender(
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-            destination.ConcurrentRequestCount = Interlocked.Decrement(ref counter.Value);
         }
-    }
-
-    // Passive health, YARP's way: unhealthy now, reactivated after the cluster's period (or the break duration).
-    private void MarkUnhealthy(ClusterState cluster, DestinationState destination, RelayOptions options)
-    {
-        var period = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? options.Resilience.BreakDuration;
-        health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
-    }
-
-    // An open circuit is not filtered out here: Polly moves it to half-open only when a call tries it, and a refused
-    // call costs microseconds before the next destination is tried.
-    private DestinationState? Pick(ClusterState cluster, List<DestinationState> tried)
-    {
-        var candidates = new List<DestinationState>();
-        foreach (var destination in cluster.DestinationsState.AvailableDestinations)
-        {
-            if (!tried.Contains(destination))
-            {
-                candidates.Add(destination);
-            }
-        }
-
-        if (candidates.Count <= 1)
-        {
-            return candidates.Count == 1 ? candidates[0] : null;
-        }
-
-        var policyName = cluster.Model.Config.LoadBalancingPolicy ?? LoadBalancingPolicies.PowerOfTwoChoices;
-        return _policies.TryGetValue(policyName, out var policy)
-            ? policy.PickDestination(NoRequest, cluster, candidates)
-            : candidates[Random.Shared.Next(candidates.Count)];
     }
 
     private enum AttemptOutcome
@@ -192,49 +143,5 @@ internal sealed class TargetSender(
 
         /// <summary>The destination's circuit refused the call before anything was sent.</summary>
         CircuitOpen,
-    }
-
-    private OutgoingPush Write(TargetModel target, InboundPush push)
-    {
-        var mode = target.ModeFor(push.Mode);
-        // Same key, same AppId: WeChat's own ciphertext can travel on unchanged; only the signatures are renewed.
-        var reusable = target.SharesAccountKey && push.Key == AesKeySlot.Current ? push.Encrypt : null;
-        return PushWriter.Write(push.Message, target.Keys, mode, WeChatClock.Timestamp(time), WeChatClock.Nonce(), reusable);
-    }
-
-    private static HttpRequestMessage BuildRequest(OutgoingPush outgoing, string idempotencyKey, string address, ClusterState cluster)
-    {
-        var separator = address.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        var request = new HttpRequestMessage(HttpMethod.Post, address + separator + outgoing.QueryString)
-        {
-            Content = new ByteArrayContent(outgoing.Body) { Headers = { ContentType = XmlContentType } },
-            Version = cluster.Model.Config.HttpRequest?.Version ?? HttpVersion.Version11,
-            VersionPolicy = cluster.Model.Config.HttpRequest?.VersionPolicy ?? HttpVersionPolicy.RequestVersionOrLower,
-        };
-        request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey);
-        return request;
-    }
-
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is { } length)
-        {
-            // The usual case: the length is known, so the answer is read into one array of exactly that size.
-            return length > maxBytes ? null : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        int read;
-        while ((read = await stream.ReadAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
-                return null;
-            }
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

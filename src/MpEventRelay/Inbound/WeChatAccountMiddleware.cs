@@ -2,40 +2,29 @@ using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
-using MpEventRelay.Logging;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
-using MpEventRelay.Protocol;
-using MpEventRelay.Protocol.Errors;
-using MpEventRelay.Protocol.Messages;
-using MpEventRelay.Protocol.Replies;
-using MpEventRelay.Protocol.Signing;
 using MpEventRelay.Relaying;
-using MpEventRelay.Replies;
-using MpEventRelay.Trail;
-using Serilog;
 
 namespace MpEventRelay.Inbound;
 
 /// <summary>
-/// The developer-server endpoint of every configured account. A middleware rather than mapped endpoints because
-/// accounts come and go with a configuration reload; paths that are not an account's fall through to YARP's routes.
+/// The developer-server endpoint of every configured account, as steps: <see cref="PushIntake"/> (body, decode,
+/// checks), the route and the key, the delivery (<see cref="PushRelay"/>, which owns the deadline), and
+/// <see cref="WeChatAnswer"/> (the reply). A middleware rather than mapped endpoints because accounts come and go with
+/// a configuration reload; paths that are not an account's fall through to YARP's routes.
 /// </summary>
-internal sealed partial class WeChatAccountMiddleware(
+internal sealed class WeChatAccountMiddleware(
     RequestDelegate next,
     RelayModelProvider models,
+    UrlVerifier verifier,
+    PushIntake intake,
     PushRelay relay,
-    BoundedBody bodies,
-    ISignatureLedger signatures,
-    LateReplies lateReplies,
-    TrailRecorder trail,
+    WeChatAnswer answers,
+    InboundLog log,
     RelayMetrics metrics,
-    TimeProvider time,
-    IDiagnosticContext diagnostics,
-    ILogger<WeChatAccountMiddleware> logger)
+    TimeProvider time)
 {
-    private static readonly byte[] Success = "success"u8.ToArray();
-
     public async Task InvokeAsync(HttpContext context)
     {
         var model = models.Current;
@@ -50,7 +39,7 @@ internal sealed partial class WeChatAccountMiddleware(
         context.Response.Headers.XContentTypeOptions = "nosniff";
         if (HttpMethods.IsGet(context.Request.Method))
         {
-            await VerifyUrlAsync(context, account, model.Options).ConfigureAwait(false);
+            await verifier.VerifyAsync(context, account, model.Options).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPost(context.Request.Method))
         {
@@ -63,87 +52,30 @@ internal sealed partial class WeChatAccountMiddleware(
         }
     }
 
-    private async Task VerifyUrlAsync(HttpContext context, AccountModel account, RelayOptions options)
-    {
-        var query = ReadQuery(context.Request);
-        if (query.EchoStr is null || !WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
-        {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: signature does not match the Token.")).ConfigureAwait(false);
-            return;
-        }
-
-        if (!ClockSkewCheck.IsWithin(query.Timestamp, options.ClockSkew, time))
-        {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: timestamp is outside the allowed clock skew.")).ConfigureAwait(false);
-            return;
-        }
-
-        SetLogContext(account, null, "verified");
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(query.EchoStr).ConfigureAwait(false);
-    }
-
     private async Task HandlePushAsync(HttpContext context, AccountModel account, RelayModel model)
     {
-        using var activity = Observability.RelayTracing.Source.StartActivity("mprelay.push");
+        using var activity = RelayTracing.Source.StartActivity("mprelay.push");
         activity?.SetTag("mprelay.account", account.Name);
         var started = time.GetTimestamp();
         var options = model.Options;
-        var (body, refused) = await bodies.ReadAsync(context.Request, options.MaxBodyBytes, options.Deadline, time, context.RequestAborted).ConfigureAwait(false);
-        if (refused is not null)
+        var (intaken, refused) = await intake.TakeAsync(context, account, options).ConfigureAwait(false);
+        if (intaken is null)
         {
-            await RejectAsync(context, account, refused).ConfigureAwait(false);
+            await log.RejectAsync(context, account, refused!).ConfigureAwait(false);
             return;
         }
 
-        var query = ReadQuery(context.Request);
-        InboundPush push;
-        try
-        {
-            using var decode = Observability.RelayTracing.Source.StartActivity("mprelay.decode");
-            push = account.Decoder.Decode(query, body);
-        }
-        catch (ProtocolException e)
-        {
-            await RejectAsync(context, account, Rejection.From(e)).ConfigureAwait(false);
-            return;
-        }
-
-        if (!ClockSkewCheck.IsWithin(query.Timestamp, options.ClockSkew, time))
-        {
-            await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "timestamp is outside the allowed clock skew.")).ConfigureAwait(false);
-            return;
-        }
-
-        var rememberFor = ReplayWindow.For(query.Timestamp, options, time);
-        if (!push.IsEncrypted)
-        {
-            if (!account.AcceptsPlaintext)
-            {
-                await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This account has an EncodingAESKey: plaintext pushes are refused.")).ConfigureAwait(false);
-                return;
-            }
-
-            // The plaintext signature does not cover the body: it may carry only the body it was first seen with.
-            var binding = $"{account.Name}|{query.Timestamp}|{query.Nonce}|{query.Signature}";
-            if (!await signatures.BindAsync(binding, BodyHash(body.Span), rememberFor).ConfigureAwait(false))
-            {
-                metrics.SignatureReused(account.Name);
-                await RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "This signature was already used with another body.")).ConfigureAwait(false);
-                return;
-            }
-        }
-
+        var message = intaken.Push.Message;
         RouteModel? route;
-        using (var routing = Observability.RelayTracing.Source.StartActivity("mprelay.route"))
+        using (var routing = RelayTracing.Source.StartActivity("mprelay.route"))
         {
-            route = account.Route(push.Message);
+            route = account.Route(message);
             routing?.SetTag("mprelay.route", route?.Name);
-            routing?.SetTag("mprelay.kind", push.Message.IsEvent ? "event/" + push.Message.Event : push.Message.MsgType);
+            routing?.SetTag("mprelay.kind", message.IsEvent ? "event/" + message.Event : message.MsgType);
         }
 
-        var key = new Dedup.PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message));
-        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, push, key, started, rememberFor));
+        var key = new PushKey(DedupKey.For(account.DedupHashKey, account.AppId, message));
+        var answerTask = relay.RelayAsync(new PushDelivery(model, account, route, intaken.Push, key, started, intaken.RememberFor));
         RelayAnswer answer;
         try
         {
@@ -160,62 +92,7 @@ internal sealed partial class WeChatAccountMiddleware(
             return; // WeChat hung up; the delivery goes on and a retry will get its answer.
         }
 
-        if (answer.RetryLater)
-        {
-            // Neither delivered nor durable: a 200 would be a lie. WeChat retries on a non-2xx.
-            SetLogContext(account, route, PushOutcome.RetryLater);
-            LogNotAccepted(account.Name, route?.Name, answer.Outcome);
-            metrics.PushAnswered(account.Name, route?.Name ?? "-", PushOutcome.RetryLater, time.GetElapsedTime(started));
-            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status503ServiceUnavailable, PushOutcome.RetryLater);
-            await new Rejection(StatusCodes.Status503ServiceUnavailable, "The push could not be delivered or stored; send it again.").WriteAsync(context.Response).ConfigureAwait(false);
-            return;
-        }
-
-        var reply = await lateReplies.ForAttemptAsync(route, key, answer, started, options, context.RequestAborted).ConfigureAwait(false);
-        if (context.RequestAborted.IsCancellationRequested)
-        {
-            trail.WeChatTry(account, route, push.Message, key, answer.Attempt, 0, "hung-up");
-            SetLogContext(account, route, "held"); // the request line says what happened: held open until WeChat hung up
-            return; // WeChat hung up (an attempt held open for a slow replier): its retry gets the reply.
-        }
-
-        var outcome = answer.Duplicate ? PushOutcome.Duplicate : answer.Outcome;
-        trail.WeChatTry(account, route, push.Message, key, answer.Attempt, StatusCodes.Status200OK, reply is null ? outcome : outcome + "+reply");
-        using (var replying = Observability.RelayTracing.Source.StartActivity("mprelay.reply"))
-        {
-            replying?.SetTag("mprelay.outcome", outcome);
-            replying?.SetTag("mprelay.reply", reply is null ? "success" : "passive");
-        }
-
-        // A retry that carried the late reply is logged as replied, not as its first attempt's outcome.
-        SetLogContext(account, route, reply is not null && answer.ReplyXml is null ? PushOutcome.Replied : answer.Outcome);
-        diagnostics.Set("OpenId", OpenIdMask.Mask(push.Message.FromUserName));
-        await WriteReplyAsync(context, account, push, query, reply).ConfigureAwait(false);
-        metrics.PushAnswered(account.Name, route?.Name ?? "-", outcome, time.GetElapsedTime(started));
-    }
-
-    private Task WriteReplyAsync(HttpContext context, AccountModel account, InboundPush push, PushQuery query, byte[]? replyXml)
-    {
-        var response = context.Response;
-        if (replyXml is null)
-        {
-            response.ContentType = "text/plain";
-            return response.Body.WriteAsync(Success).AsTask();
-        }
-
-        response.ContentType = "application/xml; charset=utf-8";
-        var payload = push.IsEncrypted
-            ? ReplyWriter.Encrypted(replyXml, account.Keys, WeChatClock.Timestamp(time), query.Nonce ?? WeChatClock.Nonce(), push.Key)
-            : replyXml;
-        return response.Body.WriteAsync(payload).AsTask();
-    }
-
-    private static string BodyHash(ReadOnlySpan<byte> body) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(body));
-
-    private static PushQuery ReadQuery(HttpRequest request)
-    {
-        var query = request.Query;
-        return PushQuery.From(name => query[name]);
+        await answers.WriteAsync(context, account, route, intaken, key, answer, started, options).ConfigureAwait(false);
     }
 
     private TimeSpan SafetyBound(RelayOptions options, long started)
@@ -223,21 +100,4 @@ internal sealed partial class WeChatAccountMiddleware(
         var bound = TimeSpan.FromMilliseconds(Math.Min(options.Deadline.TotalMilliseconds + 250, 4900)) - time.GetElapsedTime(started);
         return bound > TimeSpan.Zero ? bound : TimeSpan.Zero;
     }
-
-    // One property for the request log line (account, route, target, outcome), set once: each Set takes a lock.
-    private void SetLogContext(AccountModel account, RouteModel? route, string outcome) =>
-        diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.TargetNames ?? "-", outcome).ToString());
-
-    private Task RejectAsync(HttpContext context, AccountModel account, Rejection rejection)
-    {
-        SetLogContext(account, null, PushOutcome.Rejected);
-        LogRejected(account.Name, context.Connection.RemoteIpAddress?.ToString() ?? "-", rejection.StatusCode, rejection.Reason);
-        return rejection.WriteAsync(context.Response);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: refused a request from {RemoteAddress} with {StatusCode}: {Reason}")]
-    private partial void LogRejected(string account, string remoteAddress, int statusCode, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Account {Account} route {Route}: answered 503 so WeChat retries: {Reason}")]
-    private partial void LogNotAccepted(string account, string? route, string reason);
 }

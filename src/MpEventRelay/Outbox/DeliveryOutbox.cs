@@ -197,7 +197,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
                 return true;
             }
 
-            item = item with { NextAttemptAtMs = (now + OutboxBackoff.After(item.Attempts, options)).ToUnixTimeMilliseconds() };
+            item = item with { NextAttemptAtMs = (now + OutboxSchedule.AfterFailure(item.Attempts, options)).ToUnixTimeMilliseconds() };
             await record.Store.Guard.RunAsync(token => record.Store.RescheduleAsync(item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)

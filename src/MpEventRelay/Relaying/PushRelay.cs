@@ -75,7 +75,7 @@ internal sealed partial class PushRelay(
     {
         var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
-        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key.Value, InFlightLease(options), options)).ToList();
+        var items = copies.Select(target => outbox.NewItem(account, route!, target, push, key.Value, OutboxSchedule.InFlight(options.Outbox), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         if (records is not null)
         {
@@ -155,8 +155,8 @@ internal sealed partial class PushRelay(
         }
 
         var items = unsettled.Select(r => r.Result.IsCompleted
-            ? outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxBackoff.After(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
-            : outbox.NewItem(account, route!, r.Target, push, key.Value, InFlightLease(options), options)).ToList();
+            ? outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxSchedule.AfterFailure(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
+            : outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxSchedule.InFlight(options.Outbox), options)).ToList();
         var (records, refusal) = await outbox.TryAddAsync(items, options).ConfigureAwait(false);
         for (var i = 0; i < unsettled.Count; i++)
         {
@@ -189,10 +189,6 @@ internal sealed partial class PushRelay(
         var remaining = budget - time.GetElapsedTime(delivery.StartedTimestamp);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
-
-    // A record made for a delivery still in flight is leased to this replica: renewed while the delivery runs
-    // (Settlement holds it), it becomes due elsewhere only if this replica dies.
-    private static TimeSpan InFlightLease(RelayOptions options) => options.Outbox.Lease;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account}: no route matches MsgType={MsgType} Event={Event}; acknowledged with success")]
     private partial void LogNoRoute(string account, string msgType, string? @event);

@@ -1,3 +1,4 @@
+using MpEventRelay.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +26,8 @@ namespace MpEventRelay.UnitTests.Delivery;
 /// </summary>
 internal sealed class DeliveryCore : IDisposable
 {
-    public const string AppId = "wx2c2769f8efd9abc2";
-    private const string AccountKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string AppId = TestKeys.AppId;
+    private const string AccountKey = TestKeys.AccountKey;
     private readonly ServiceProvider _services;
 
     public DeliveryCore(params (string Key, string Value)[] settings)
@@ -98,7 +99,7 @@ internal sealed class DeliveryCore : IDisposable
         var model = Model;
         var account = model.AccountsByName["main"];
         var push = new InboundPush(PushMessage.Parse(build(new PushMessageBuilder("gh_1", "oUser" + Guid.NewGuid().ToString("N")[..20], 1_800_000_000))), EncryptionMode.Secure, AesKeySlot.Current, null);
-        return new PushDelivery(model, account, account.Route(push.Message), push, new MpEventRelay.Dedup.PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message)), Time.GetTimestamp(), TimeSpan.FromMinutes(5));
+        return new PushDelivery(model, account, account.Route(push.Message), push, new PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message)), Time.GetTimestamp(), TimeSpan.FromMinutes(5));
     }
 
     public void Dispose() => _services.Dispose();
