@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using MpEventRelay.TestKit;
 using Xunit.Abstractions;
 
 namespace MpEventRelay.IntegrationTests.Deployment;
@@ -11,7 +12,7 @@ namespace MpEventRelay.IntegrationTests.Deployment;
 /// </summary>
 public sealed partial class DockerfileTests(ITestOutputHelper output)
 {
-    private static readonly string Root = Configuration.ConfigurationValidationTests.RepositoryRoot();
+    private static readonly string Root = RepositoryFiles.Root();
 
     [Fact]
     public void The_build_context_holds_the_sources_and_no_build_output_tests_or_git()

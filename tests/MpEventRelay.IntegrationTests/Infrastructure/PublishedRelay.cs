@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using MpEventRelay.TestKit;
 
 namespace MpEventRelay.IntegrationTests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class PublishedRelay : IDisposable
     {
         Directory = Path.Combine(Path.GetTempPath(), "mprelay-tests", "published-" + Guid.NewGuid().ToString("N"));
         var configuration = typeof(PublishedRelay).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var project = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "src", "MpEventRelay", "MpEventRelay.csproj");
+        var project = Path.Combine(RepositoryFiles.Root(), "src", "MpEventRelay", "MpEventRelay.csproj");
         using var publish = Process.Start(new ProcessStartInfo("dotnet", $"publish \"{project}\" -c {configuration} --no-build --nologo -v q -o \"{Directory}\"")
         {
             UseShellExecute = false,

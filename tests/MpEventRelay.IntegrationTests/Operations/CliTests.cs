@@ -4,6 +4,7 @@ using MpEventRelay.IntegrationTests.Infrastructure;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
+using MpEventRelay.TestKit;
 
 namespace MpEventRelay.IntegrationTests.Operations;
 
@@ -73,7 +74,7 @@ public sealed class CliTests : IAsyncLifetime
     {
         // The first command of the README: the relay in Development on its demo configuration.
         var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
-        var demo = await File.ReadAllTextAsync(Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "src", "MpEventRelay", "appsettings.Development.json"));
+        var demo = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root(), "src", "MpEventRelay", "appsettings.Development.json"));
         using var relay = await RelayProcess.StartAsync(workDir, demo, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         Assert.True(await Eventually.TrueAsync(() => relay.Output.Contains("dotnet run --project src/MpEventRelay.Cli -- simulate", StringComparison.Ordinal)), relay.Output);
 
@@ -108,8 +109,8 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task Check_config_lists_every_problem_refuses_the_unedited_template_and_accepts_it_filled()
     {
-        var example = Configuration.ExampleValues.File;
-        var filled = await Configuration.ExampleValues.WriteOverlayAsync();
+        var example = ExampleValues.File;
+        var filled = await ExampleValues.WriteOverlayAsync();
         var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(broken, """{ "Relay": { "Accounts": { "main": { "Path": "x", "Token": "t", "Routes": [ { "Target": "nobody" } ] } } } }""");
 
@@ -132,8 +133,8 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task Check_config_shows_each_effective_value_with_its_source_and_masks_secrets()
     {
-        var example = Configuration.ExampleValues.File;
-        var filled = await Configuration.ExampleValues.WriteOverlayAsync();
+        var example = ExampleValues.File;
+        var filled = await ExampleValues.WriteOverlayAsync();
         var overlay = Path.Combine(Path.GetTempPath(), $"overlay-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(overlay, """{ "Relay": { "Deadline": "00:00:04", "Accounts": { "main": { "Token": "overlayToken1" } } } }""");
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MpEventRelay.IntegrationTests.Infrastructure;
+using MpEventRelay.TestKit;
 
 namespace MpEventRelay.IntegrationTests.Operations;
 
@@ -27,7 +28,7 @@ public sealed class DashboardTests
         await using var relay = await RelayServer.StartAsync(RelayConfig.ModeTwo(idaas, bot).ToJson());
         listener.Start(); // reports every instrument already created, the relay's included
 
-        var folder = Path.Combine(Configuration.ConfigurationValidationTests.RepositoryRoot(), "samples", "observability");
+        var folder = Path.Combine(RepositoryFiles.Root(), "samples", "observability");
         var dashboard = File.ReadAllText(Path.Combine(folder, "grafana-dashboard.json"));
         JsonDocument.Parse(dashboard).Dispose(); // valid JSON
         var rules = File.ReadAllText(Path.Combine(folder, "prometheus-alerts.yml"));

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Configuration;
 using MpEventRelay.Configuration;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Model;
+using MpEventRelay.TestKit;
 
-namespace MpEventRelay.IntegrationTests.Configuration;
+namespace MpEventRelay.UnitTests.Configuration;
 
 public sealed class ConfigurationValidationTests
 {
@@ -208,15 +209,4 @@ public sealed class ConfigurationValidationTests
 
     private static RelayModel? Build(IConfiguration configuration, ConfigurationErrors errors) =>
         ConfigurationLoader.Standalone("Production").Load(configuration, errors);
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MpEventRelay.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("MpEventRelay.sln not found above the test assembly.");
-    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace MpEventRelay.IntegrationTests.Configuration;
+namespace MpEventRelay.TestKit;
 
 /// <summary>
 /// What an operator puts in place of <c>appsettings.example.json</c>'s placeholders: an AppId, Tokens, 43-character
@@ -8,7 +8,7 @@ namespace MpEventRelay.IntegrationTests.Configuration;
 /// </summary>
 internal static class ExampleValues
 {
-    public static string File => Path.Combine(ConfigurationValidationTests.RepositoryRoot(), "appsettings.example.json");
+    public static string File => Path.Combine(RepositoryFiles.Root(), "appsettings.example.json");
 
     /// <summary>The template's placeholder keys, each with a value of the right shape.</summary>
     public static Dictionary<string, string?> Filled()
