@@ -1,6 +1,6 @@
-using MpEventRelay.TestKit;
 using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
+using MpEventRelay.TestKit;
 
 namespace MpEventRelay.IntegrationTests.Infrastructure;
 

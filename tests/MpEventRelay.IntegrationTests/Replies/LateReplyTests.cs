@@ -4,7 +4,6 @@ using MpEventRelay.IntegrationTests.Infrastructure;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
 using MpEventRelay.Simulation;
-using Serilog.Core;
 
 namespace MpEventRelay.IntegrationTests.Replies;
 
@@ -13,28 +12,15 @@ namespace MpEventRelay.IntegrationTests.Replies;
 /// once — by a WeChat retry if one comes, else by the customer-service API (WeChat's attempt timeout set to 4 s, so a retry has 2 s after the reply is ready).
 /// A 2 s deadline leaves the store its production budget (0.5 s) for the record made at the deadline.
 /// </summary>
-public sealed class LateReplyTests : IAsyncLifetime
+public sealed class LateReplyTests : ModeTwoRelayTests
 {
-    private readonly TargetStub _idaas = new();
-    private readonly TargetStub _bot = new();
-    private readonly WeChatApiStub _api = new();
-    private readonly CapturingSink _logs = new();
-    private RelayServer _relay = null!;
+    internal override string LogLevel => "Information";
 
-    public async Task InitializeAsync()
+    internal override RelayConfig Configure(RelayConfig config)
     {
-        _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "想了一下：答案是 42 🤖", 1714112446)));
-        _bot.Delay(TimeSpan.FromSeconds(3));
-        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:02");
-        _relay = await RelayServer.StartAsync(config.ToJson(), services => services.AddSingleton<ILogEventSink>(_logs), logLevel: "Information");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        _idaas.Dispose();
-        _bot.Dispose();
-        _api.Dispose();
+        Bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "想了一下：答案是 42 🤖", 1714112446)));
+        Bot.Delay(TimeSpan.FromSeconds(3));
+        return config.WeChatApi(Api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:02");
     }
 
     [Fact]
@@ -46,17 +32,17 @@ public sealed class LateReplyTests : IAsyncLifetime
         Assert.Null(answer.Reply); // success, in time
 
         await SettledAsync();
-        var call = Assert.Single(_api.Sent);
+        var call = Assert.Single(Api.Sent);
         Assert.Equal("token-1", call.AccessToken);
         Assert.Equal(user, call.Body.GetProperty("touser").GetString());
         Assert.Equal("text", call.Body.GetProperty("msgtype").GetString());
         Assert.Equal("想了一下：答案是 42 🤖", call.Body.GetProperty("text").GetProperty("content").GetString());
-        var token = Assert.Single(_api.TokenRequests);
+        var token = Assert.Single(Api.TokenRequests);
         Assert.Equal(Keys.AppId, token.GetProperty("appid").GetString());
         Assert.Equal(Keys.AppSecret, token.GetProperty("secret").GetString());
         Assert.Equal("client_credential", token.GetProperty("grant_type").GetString());
         Assert.False(token.GetProperty("force_refresh").GetBoolean());
-        Assert.DoesNotContain(_logs.Lines, line => line.Contains(Keys.AppSecret, StringComparison.Ordinal) || line.Contains("token-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(Logs.Lines, line => line.Contains(Keys.AppSecret, StringComparison.Ordinal) || line.Contains("token-1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,15 +50,15 @@ public sealed class LateReplyTests : IAsyncLifetime
     {
         var message = Pushes.From().Text("retry me", Pushes.NewMsgId());
         Assert.Null((await PushAsync(message)).Reply);
-        Assert.True(await Eventually.TrueAsync(() => _bot.Accepted.Count == 1));
+        Assert.True(await Eventually.TrueAsync(() => Bot.Accepted.Count == 1));
 
         var retry = await PushAsync(message);
 
         Assert.Equal("想了一下：答案是 42 🤖", retry.Reply?.Fields.Content);
         await SettledAsync();
-        Assert.Empty(_api.Sent);
-        Assert.Contains(_logs.Lines, line => line.Contains("taken by a WeChat retry", StringComparison.Ordinal));
-        Assert.Single(_bot.Received);
+        Assert.Empty(Api.Sent);
+        Assert.Contains(Logs.Lines, line => line.Contains("taken by a WeChat retry", StringComparison.Ordinal));
+        Assert.Single(Bot.Received);
     }
 
     [Fact]
@@ -82,21 +68,21 @@ public sealed class LateReplyTests : IAsyncLifetime
 
         Assert.All(answers, a => Assert.Equal(200, a.StatusCode));
         await SettledAsync();
-        Assert.Equal(100, _api.Sent.Count);
-        Assert.Single(_api.TokenRequests);
-        Assert.All(_api.Sent, call => Assert.Equal("token-1", call.AccessToken));
+        Assert.Equal(100, Api.Sent.Count);
+        Assert.Single(Api.TokenRequests);
+        Assert.All(Api.Sent, call => Assert.Equal("token-1", call.AccessToken));
     }
 
     [Fact]
     public async Task A_refused_token_is_refreshed_once_and_the_message_sent_again()
     {
-        _api.AnswerSendWith(call => call.AccessToken == "token-1" ? 40001 : 0);
+        Api.AnswerSendWith(call => call.AccessToken == "token-1" ? 40001 : 0);
 
         await PushAsync(Pushes.From().Text("after a token change", Pushes.NewMsgId()));
 
         await SettledAsync();
-        Assert.Equal(["token-1", "token-2"], _api.Sent.Select(c => c.AccessToken));
-        Assert.Equal(2, _api.TokenRequests.Count);
+        Assert.Equal(["token-1", "token-2"], Api.Sent.Select(c => c.AccessToken));
+        Assert.Equal(2, Api.TokenRequests.Count);
     }
 
     [Theory]
@@ -105,44 +91,44 @@ public sealed class LateReplyTests : IAsyncLifetime
     [InlineData(48001, "not authorised")]
     public async Task A_final_error_is_logged_with_its_meaning_and_not_retried(int code, string meaning)
     {
-        _api.AnswerSendWith(_ => code);
+        Api.AnswerSendWith(_ => code);
 
         await PushAsync(Pushes.From().Text("nobody hears this", Pushes.NewMsgId()));
 
         await SettledAsync();
-        Assert.Single(_api.Sent);
-        Assert.Contains(_logs.Lines, line => line.Contains($"could not be sent: {code}", StringComparison.Ordinal) && line.Contains(meaning, StringComparison.Ordinal));
+        Assert.Single(Api.Sent);
+        Assert.Contains(Logs.Lines, line => line.Contains($"could not be sent: {code}", StringComparison.Ordinal) && line.Contains(meaning, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task WeChat_busy_is_retried_with_backoff_three_times_then_given_up()
     {
-        _api.AnswerSendWith(_ => -1);
+        Api.AnswerSendWith(_ => -1);
 
         await PushAsync(Pushes.From().Text("busy", Pushes.NewMsgId()));
 
         await SettledAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(4, _api.Sent.Count);
-        Assert.Contains(_logs.Lines, line => line.Contains("could not be sent: -1", StringComparison.Ordinal));
+        Assert.Equal(4, Api.Sent.Count);
+        Assert.Contains(Logs.Lines, line => line.Contains("could not be sent: -1", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_fast_reply_never_touches_the_API()
     {
-        _bot.Delay(TimeSpan.Zero);
+        Bot.Delay(TimeSpan.Zero);
 
         var answer = await PushAsync(Pushes.From().Text("quick", Pushes.NewMsgId()));
 
         Assert.Equal("想了一下：答案是 42 🤖", answer.Reply?.Fields.Content);
         await SettledAsync();
-        Assert.Empty(_api.Sent);
-        Assert.Empty(_api.TokenRequests);
+        Assert.Empty(Api.Sent);
+        Assert.Empty(Api.TokenRequests);
     }
 
     private Task<SimulatedReply> PushAsync(byte[] message) =>
-        new WeChatPushClient(_relay.Http, Keys.Account).PushAsync(_relay.Url("/wechat/main"), message, EncryptionMode.Secure);
+        new WeChatPushClient(Relay.Http, Keys.Account).PushAsync(Relay.Url("/wechat/main"), message, EncryptionMode.Secure);
 
     // Every delivery, late-reply decision and API call has ended: what the stand-in saw is final.
     private async Task SettledAsync(TimeSpan? within = null) =>
-        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, within ?? TimeSpan.FromSeconds(15)), "background work did not end");
+        Assert.True(await Eventually.TrueAsync(() => Relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, within ?? TimeSpan.FromSeconds(15)), "background work did not end");
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.Delivery;
 using MpEventRelay.IntegrationTests.Infrastructure;
 using MpEventRelay.Protocol.Replies;
-using Serilog.Core;
 
 namespace MpEventRelay.IntegrationTests.Replies;
 
@@ -12,65 +11,51 @@ namespace MpEventRelay.IntegrationTests.Replies;
 /// time, and the customer-service API delivers what is later still.
 /// </summary>
 [Collection(TimingCollection.Name)] // WeChat's attempts are timed: run alone, not beside other classes' load
-public sealed class WaitForRetryTests : IAsyncLifetime
+public sealed class WaitForRetryTests : ModeTwoRelayTests
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
-    private readonly TargetStub _idaas = new();
-    private readonly TargetStub _bot = new();
-    private readonly WeChatApiStub _api = new();
-    private readonly CapturingSink _logs = new();
-    private RelayServer _relay = null!;
+    internal override string LogLevel => "Information";
 
-    public async Task InitializeAsync()
+    internal override RelayConfig Configure(RelayConfig config)
     {
-        _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "慢慢想好了", 1714112446)));
-        var config = RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_api, attemptTimeout: "00:00:03").Set("Deadline", "00:00:01.5")
-            .Route("everything-else", "WaitForRetry", true);
-        _relay = await RelayServer.StartAsync(config.ToJson(), services => services.AddSingleton<ILogEventSink>(_logs), logLevel: "Information");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        _idaas.Dispose();
-        _bot.Dispose();
-        _api.Dispose();
+        Bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "慢慢想好了", 1714112446)));
+        return config.WeChatApi(Api, attemptTimeout: "00:00:03").Set("Deadline", "00:00:01.5").Route("everything-else", "WaitForRetry", true);
     }
 
     [Fact]
     public async Task A_bot_slower_than_one_attempt_answers_WeChats_second_attempt_passively()
     {
-        _bot.Delay(TimeSpan.FromSeconds(4)); // inside WeChat's second attempt (3–6 s)
+        Bot.Delay(TimeSpan.FromSeconds(4)); // inside WeChat's second attempt (3–6 s)
 
-        var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("slow question", Pushes.NewMsgId()));
+        var (attempt, answer) = await new RetryingWeChat(Relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("slow question", Pushes.NewMsgId()));
 
         Assert.Equal(2, attempt);
         Assert.Equal("慢慢想好了", answer?.Reply?.Fields.Content);
         await SettledAsync();
-        Assert.Empty(_api.Sent);
-        Assert.Single(_bot.Received);
+        Assert.Empty(Api.Sent);
+        Assert.Single(Bot.Received);
         // The logs say what happened: the first try held (not "WeChat gets success"), the second replied.
-        Assert.Contains(_logs.Lines, l => l.Contains("is held open for its retry", StringComparison.Ordinal));
-        Assert.DoesNotContain(_logs.Lines, l => l.Contains("WeChat gets success", StringComparison.Ordinal));
-        Assert.Contains(_logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome held", StringComparison.Ordinal));
-        Assert.Contains(_logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome replied", StringComparison.Ordinal));
+        Assert.Contains(Logs.Lines, l => l.Contains("is held open for its retry", StringComparison.Ordinal));
+        Assert.DoesNotContain(Logs.Lines, l => l.Contains("WeChat gets success", StringComparison.Ordinal));
+        Assert.Contains(Logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome held", StringComparison.Ordinal));
+        Assert.Contains(Logs.Lines, l => l.Contains("/wechat/main", StringComparison.Ordinal) && l.Contains("outcome replied", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_bot_slower_than_every_attempt_gets_the_last_answered_in_time_and_its_reply_sent_by_the_API()
     {
-        _bot.Delay(TimeSpan.FromSeconds(10)); // after WeChat's last attempt (6–9 s)
+        Bot.Delay(TimeSpan.FromSeconds(10)); // after WeChat's last attempt (6–9 s)
 
-        var (attempt, answer) = await new RetryingWeChat(_relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("very slow question", Pushes.NewMsgId()));
+        var (attempt, answer) = await new RetryingWeChat(Relay.Url("/wechat/main"), AttemptTimeout).PushAsync(Pushes.From().Text("very slow question", Pushes.NewMsgId()));
 
         Assert.Equal(3, attempt);
         Assert.Null(answer?.Reply); // success, inside WeChat's last attempt
         await SettledAsync();
-        var call = Assert.Single(_api.Sent);
+        var call = Assert.Single(Api.Sent);
         Assert.Equal("慢慢想好了", call.Body.GetProperty("text").GetProperty("content").GetString());
-        Assert.Single(_bot.Received);
+        Assert.Single(Bot.Received);
     }
 
     private async Task SettledAsync() =>
-        Assert.True(await Eventually.TrueAsync(() => _relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, TimeSpan.FromSeconds(25)), "background work did not end");
+        Assert.True(await Eventually.TrueAsync(() => Relay.Services.GetRequiredService<BackgroundDeliveries>().Count == 0, TimeSpan.FromSeconds(25)), "background work did not end");
 }
