@@ -75,12 +75,16 @@ internal sealed class DeliveryCore : IDisposable
         services.AddSingleton<ITargetSender>(Sender);
         services.RemoveAll<IOutboxStore>();
         services.AddSingleton<IOutboxStore>(Store);
+        services.AddHttpClient(WeChatApi.ApiCaller.ClientName).ConfigurePrimaryHttpMessageHandler(() => Api);
         _services = services.BuildServiceProvider();
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
 
     public FakeSender Sender { get; } = new();
+
+    /// <summary>WeChat's API (late replies, typing), in memory.</summary>
+    public FakeWeChatApi Api { get; } = new();
 
     public MemoryOutboxStore Store => _store ??= new MemoryOutboxStore("memory", Time);
 

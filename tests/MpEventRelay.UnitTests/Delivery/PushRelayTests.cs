@@ -125,6 +125,40 @@ public sealed class PushRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task Copies_no_store_can_record_are_sent_now_and_must_all_arrive()
+    {
+        _core.Store.Failing = true;
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Click("NOT-DURABLE")));
+
+        Assert.False(answer.RetryLater); // the bot replied, the IDaaS's copy was delivered at once
+        Assert.Equal(1, _core.Sender.CallsTo("idaas"));
+    }
+
+    [Fact]
+    public async Task A_copy_neither_recorded_nor_delivered_makes_WeChat_retry()
+    {
+        _core.Store.Failing = true;
+        _core.Sender.Answer("idaas", _ => DeliveryResult.Failed("HTTP 500", 500));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Click("LOST")));
+
+        Assert.True(answer.RetryLater);
+        Assert.Contains("idaas not delivered", answer.Outcome, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_route_is_acknowledged_without_a_delivery()
+    {
+        var delivery = _core.Delivery(b => b.Text("anything", 9)) with { Route = null };
+
+        var answer = await _core.Relay.RelayAsync(delivery);
+
+        Assert.Equal(("no-route", false), (answer.Outcome, answer.RetryLater));
+        Assert.Empty(_core.Sender.Calls);
+    }
+
+    [Fact]
     public async Task The_reply_is_the_first_usable_in_the_routes_order_waiting_for_an_earlier_replier()
     {
         _core.Sender.Answer("idaas", _ => null);

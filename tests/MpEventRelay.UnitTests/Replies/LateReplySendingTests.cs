@@ -1,0 +1,71 @@
+using MpEventRelay.Dedup;
+using MpEventRelay.Replies;
+using MpEventRelay.UnitTests.Delivery;
+
+namespace MpEventRelay.UnitTests.Replies;
+
+/// <summary>
+/// A late reply no retry took goes out through the customer-service API once WeChat can no longer retry; "typing…"
+/// shows while a slow replier works. WeChat's API is in memory, the clock the test's.
+/// </summary>
+public sealed class LateReplySendingTests : IDisposable
+{
+    private const string Send = "/cgi-bin/message/custom/send";
+    private const string Typing = "/cgi-bin/message/custom/typing";
+    private readonly DeliveryCore _core = new(("Relay:Accounts:main:AppSecret", "an-app-secret-for-the-unit-tier-0"), ("Relay:Accounts:main:Routes:2:TypingAfter", "00:00:01"));
+
+    public void Dispose() => _core.Dispose();
+
+    private LateReplies Late => _core.Get<LateReplies>();
+
+    [Fact]
+    public async Task An_untaken_reply_is_sent_by_the_API_once_WeChat_can_no_longer_retry_and_no_retry_gets_it_after()
+    {
+        var delivery = _core.Delivery(b => b.Text("slow", 1));
+        var options = _core.Model.Options;
+
+        Late.Schedule(delivery, Task.FromResult<RelayAnswer?>(LateAnswer(delivery, "the late answer")));
+        Assert.Empty(_core.Api.CallsTo(Send)); // WeChat may still retry
+        _core.Time.Advance(options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.True(await Eventually.TrueAsync(() => _core.Api.CallsTo(Send).Any()));
+        Assert.Contains("the late answer", Assert.Single(_core.Api.CallsTo(Send)), StringComparison.Ordinal);
+        Assert.Null(await Late.ForAttemptAsync(delivery.Route, delivery.Key, LateAnswer(delivery, "the late answer"), _core.Time.GetTimestamp(), options, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_reply_a_retry_took_is_not_sent_by_the_API()
+    {
+        var delivery = _core.Delivery(b => b.Text("slow", 2));
+        var options = _core.Model.Options;
+        var late = LateAnswer(delivery, "taken passively");
+
+        Late.Schedule(delivery, Task.FromResult<RelayAnswer?>(late));
+        Assert.NotNull(await Late.ForAttemptAsync(delivery.Route, delivery.Key, late, _core.Time.GetTimestamp(), options, CancellationToken.None));
+        _core.Time.Advance(options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1));
+        Assert.True(await Eventually.TrueAsync(() => _core.Get<MpEventRelay.Delivery.BackgroundDeliveries>().Count == 0));
+
+        Assert.Empty(_core.Api.CallsTo(Send));
+    }
+
+    [Fact]
+    public async Task Typing_shows_after_TypingAfter_while_no_reply_is_chosen_and_stops_with_the_reply()
+    {
+        var delivery = _core.Delivery(b => b.Text("thinking", 3));
+        var choice = new TaskCompletionSource<RelayAnswer?>();
+
+        Late.ShowTypingWhileSlow(delivery, choice.Task);
+        _core.Time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Empty(_core.Api.CallsTo(Typing));
+        _core.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(await Eventually.TrueAsync(() => _core.Api.CallsTo(Typing).Count() == 1));
+        choice.SetResult(null);
+        _core.Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.True(await Eventually.TrueAsync(() => _core.Get<MpEventRelay.Delivery.BackgroundDeliveries>().Count == 0));
+
+        Assert.Single(_core.Api.CallsTo(Typing));
+    }
+
+    private static RelayAnswer LateAnswer(MpEventRelay.Delivery.PushDelivery delivery, string text) =>
+        new RelayAnswer(Protocol.Replies.ReplyWriter.Text(delivery.Push.Message, text, 1_800_000_000), PushOutcome.Replied) { LateReply = true };
+}
