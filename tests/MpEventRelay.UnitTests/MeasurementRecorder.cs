@@ -22,13 +22,23 @@ internal sealed class MeasurementRecorder : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Totals.AddOrUpdate(instrument.Name, value, (_, n) => n + value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            Totals.AddOrUpdate(instrument.Name, value, (_, n) => n + value);
+            var series = $"{instrument.Name}{{{string.Join(",", tags.ToArray().OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"))}}}";
+            Series.AddOrUpdate(series, value, (_, n) => n + value);
+        });
         _listener.Start();
     }
 
     public ConcurrentDictionary<string, long> Totals { get; } = new();
 
+    /// <summary>Sums by instrument and tags, as <c>mprelay.late.replies{code=0,via=api}</c> (tags in name order).</summary>
+    public ConcurrentDictionary<string, long> Series { get; } = new();
+
     public long Total(string instrument) => Totals.GetValueOrDefault(instrument);
+
+    public long Of(string series) => Series.GetValueOrDefault(series);
 
     public void Dispose() => _listener.Dispose();
 }

@@ -90,6 +90,11 @@ internal sealed class DeliveryCore : IDisposable
 
     public PushRelay Relay => _services.GetRequiredService<PushRelay>();
 
+    /// <summary>What the relay's meter counted (this container's meter only).</summary>
+    public MeasurementRecorder Metrics => _metrics ??= new MeasurementRecorder(Get<System.Diagnostics.Metrics.IMeterFactory>());
+
+    private MeasurementRecorder? _metrics;
+
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
@@ -106,5 +111,9 @@ internal sealed class DeliveryCore : IDisposable
         return new PushDelivery(model, account, account.Route(push.Message), push, new PushKey(DedupKey.For(account.DedupHashKey, account.AppId, push.Message)), Time.GetTimestamp(), TimeSpan.FromMinutes(5));
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _metrics?.Dispose();
+        _services.Dispose();
+    }
 }

@@ -12,6 +12,9 @@ internal sealed class FakeWeChatApi : HttpMessageHandler
 {
     public ConcurrentQueue<(string Path, string Body)> Calls { get; } = new();
 
+    /// <summary>The errcode every call but the token's answers (0 by default).</summary>
+    public int ErrorCode { get; set; }
+
     public IEnumerable<string> CallsTo(string path) => Calls.Where(c => c.Path == path).Select(c => c.Body);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -21,7 +24,7 @@ internal sealed class FakeWeChatApi : HttpMessageHandler
         Calls.Enqueue((path, body));
         var answer = path.EndsWith("/stable_token", StringComparison.Ordinal)
             ? """{"access_token":"fake-token","expires_in":7200}"""
-            : """{"errcode":0,"errmsg":"ok"}""";
+            : $$"""{"errcode":{{ErrorCode}},"errmsg":"{{(ErrorCode == 0 ? "ok" : "refused")}}"}""";
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer, Encoding.UTF8, "application/json") };
     }
 }

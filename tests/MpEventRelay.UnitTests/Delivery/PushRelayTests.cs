@@ -21,6 +21,7 @@ public sealed class PushRelayTests : IDisposable
     [Fact]
     public async Task A_reply_in_time_is_the_answer_and_nothing_is_recorded()
     {
+        var metrics = _core.Metrics;
         _core.Sender.Answer("bot", push => FakeSender.Reply(push, "hello"));
 
         var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Text("hi", 1)));
@@ -28,11 +29,25 @@ public sealed class PushRelayTests : IDisposable
         Assert.Contains("hello", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
         Assert.False(answer.RetryLater);
         Assert.Empty(_core.Store.Items);
+        Assert.Equal(1, metrics.Of("mprelay.replies.chosen{account=main,route=everything-else,target=bot}"));
+        Assert.Equal(0, metrics.Of("mprelay.deadline.misses{account=main}"));
+    }
+
+    [Fact]
+    public async Task With_one_replier_delivered_and_another_failed_the_answer_is_delivered_and_the_failure_queued()
+    {
+        _core.Sender.Answer("idaas", _ => DeliveryResult.Failed("HTTP 503", 503));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Subscribe("login_3")));
+
+        Assert.Equal("delivered", answer.Outcome); // the bot took it, without a reply
+        Assert.Equal("idaas", Assert.Single(_core.Store.Items.Values).Item.Target);
     }
 
     [Fact]
     public async Task At_the_deadline_WeChat_gets_success_and_the_working_replier_is_recorded_then_settled()
     {
+        var metrics = _core.Metrics;
         _core.Sender.Answer("bot", _ => null); // still working
 
         var delivery = _core.Delivery(b => b.Text("slow", 2));
@@ -44,6 +59,7 @@ public sealed class PushRelayTests : IDisposable
         Assert.Equal("deadline-missed", answer.Outcome);
         Assert.Null(answer.ReplyXml);
         Assert.NotNull(answer.Late);
+        Assert.Equal(1, metrics.Of("mprelay.deadline.misses{account=main}"));
         var (item, dead) = Assert.Single(_core.Store.Items.Values);
         Assert.Equal(("bot", false), (item.Target, dead));
 

@@ -21,6 +21,7 @@ public sealed class LateReplySendingTests : IDisposable
     [Fact]
     public async Task An_untaken_reply_is_sent_by_the_API_once_WeChat_can_no_longer_retry_and_no_retry_gets_it_after()
     {
+        var metrics = _core.Metrics;
         var delivery = _core.Delivery(b => b.Text("slow", 1));
         var options = _core.Model.Options;
 
@@ -31,6 +32,22 @@ public sealed class LateReplySendingTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => _core.Api.CallsTo(Send).Any()));
         Assert.Contains("the late answer", Assert.Single(_core.Api.CallsTo(Send)), StringComparison.Ordinal);
         Assert.Null(await Late.ForAttemptAsync(delivery.Route, delivery.Key, LateAnswer(delivery, "the late answer"), _core.Time.GetTimestamp(), options, CancellationToken.None));
+        Assert.True(await Eventually.TrueAsync(() => metrics.Of("mprelay.late.replies{code=0,via=api}") == 1));
+        Assert.Equal(0, metrics.Of("mprelay.late.replies{code=0,via=passive}"));
+    }
+
+    [Fact]
+    public async Task A_refused_API_send_is_counted_with_WeChats_code()
+    {
+        var metrics = _core.Metrics;
+        _core.Api.ErrorCode = 45015;
+        var delivery = _core.Delivery(b => b.Text("slow", 5));
+
+        Late.Schedule(delivery, Task.FromResult<RelayAnswer?>(LateAnswer(delivery, "window closed")));
+        _core.Time.Advance(_core.Model.Options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.True(await Eventually.TrueAsync(() => metrics.Of("mprelay.late.replies{code=45015,via=api-failed}") == 1));
+        Assert.Equal(0, metrics.Of("mprelay.late.replies{code=0,via=api}"));
     }
 
     [Fact]
@@ -40,17 +57,20 @@ public sealed class LateReplySendingTests : IDisposable
         var options = _core.Model.Options;
         var late = LateAnswer(delivery, "taken passively");
 
+        var metrics = _core.Metrics;
         Late.Schedule(delivery, Task.FromResult<RelayAnswer?>(late));
         Assert.NotNull(await Late.ForAttemptAsync(delivery.Route, delivery.Key, late, _core.Time.GetTimestamp(), options, CancellationToken.None));
         _core.Time.Advance(options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1));
         Assert.True(await Eventually.TrueAsync(() => _core.Get<MpEventRelay.Delivery.BackgroundDeliveries>().Count == 0));
 
         Assert.Empty(_core.Api.CallsTo(Send));
+        Assert.Equal(1, metrics.Of("mprelay.late.replies{code=0,via=passive}"));
     }
 
     [Fact]
     public async Task Typing_shows_after_TypingAfter_while_no_reply_is_chosen_and_stops_with_the_reply()
     {
+        var metrics = _core.Metrics;
         var delivery = _core.Delivery(b => b.Text("thinking", 3));
         var choice = new TaskCompletionSource<RelayAnswer?>();
 
@@ -64,6 +84,49 @@ public sealed class LateReplySendingTests : IDisposable
         Assert.True(await Eventually.TrueAsync(() => _core.Get<MpEventRelay.Delivery.BackgroundDeliveries>().Count == 0));
 
         Assert.Single(_core.Api.CallsTo(Typing));
+        Assert.Equal(1, metrics.Of("mprelay.typing{code=0}"));
+    }
+
+    [Fact]
+    public async Task Without_an_AppSecret_an_untaken_reply_is_counted_and_nothing_is_sent()
+    {
+        using var core = new DeliveryCore();
+        var metrics = core.Metrics;
+        var delivery = core.Delivery(b => b.Text("slow", 6));
+
+        core.Get<LateReplies>().Schedule(delivery, Task.FromResult<RelayAnswer?>(LateAnswer(delivery, "nowhere to go")));
+
+        Assert.True(await Eventually.TrueAsync(() => metrics.Of("mprelay.late.replies{code=0,via=no-app-secret}") == 1));
+        Assert.Empty(core.Api.Calls);
+    }
+
+    [Fact]
+    public async Task On_a_WaitForRetry_route_an_attempt_is_held_until_WeChat_hangs_up_for_a_reply_still_coming()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:Routes:2:WaitForRetry", "true"));
+        var delivery = core.Delivery(b => b.Text("very slow", 7));
+        var options = core.Model.Options;
+        var coming = new TaskCompletionSource<RelayAnswer?>();
+        var atDeadline = RelayAnswer.Success(PushOutcome.DeadlineMissed) with { Late = coming.Task };
+
+        var held = core.Get<LateReplies>().ForAttemptAsync(delivery.Route, delivery.Key, atDeadline, core.Time.GetTimestamp(), options, CancellationToken.None).AsTask();
+        core.Time.Advance(options.WeChatApi.AttemptTimeout); // longer than the deadline: still held
+        Assert.False(held.IsCompleted);
+        coming.SetResult(LateAnswer(delivery, "worth the wait"));
+
+        Assert.NotNull(await held.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_first_attempt_is_not_held_for_a_reply_still_coming()
+    {
+        var delivery = _core.Delivery(b => b.Text("slow", 8));
+        var atDeadline = RelayAnswer.Success(PushOutcome.DeadlineMissed) with { Late = new TaskCompletionSource<RelayAnswer?>().Task };
+
+        var answered = Late.ForAttemptAsync(delivery.Route, delivery.Key, atDeadline, _core.Time.GetTimestamp(), _core.Model.Options, CancellationToken.None);
+
+        Assert.True(answered.IsCompleted); // success now: the deadline was this attempt's
+        Assert.Null(await answered);
     }
 
     private static RelayAnswer LateAnswer(MpEventRelay.Delivery.PushDelivery delivery, string text) =>
