@@ -13,6 +13,17 @@ internal static class PrometheusText
             .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
 
     /// <summary>
+    /// Every series, summed where one appears more than once: an in-process relay's exporter also sees the meters of
+    /// other relays hosted in the same test process (meter listeners are process-wide), so series may repeat there.
+    /// </summary>
+    public static Dictionary<string, double> ParseSummed(string exposition) =>
+        exposition.Split('\n')
+            .Where(line => line.Length > 0 && line[0] != '#')
+            .Select(line => line.Replace("otel_scope_name=\"MpEventRelay\",", "", StringComparison.Ordinal).Replace("{otel_scope_name=\"MpEventRelay\"}", "", StringComparison.Ordinal).Split(' '))
+            .GroupBy(parts => parts[0])
+            .ToDictionary(g => g.Key, g => g.Sum(parts => double.Parse(parts[1], CultureInfo.InvariantCulture)));
+
+    /// <summary>
     /// <c>histogram_quantile(q, …)</c> as Prometheus computes it over one series' cumulative buckets (those whose name
     /// starts with <paramref name="series"/>, e.g. <c>mprelay_target_duration_seconds_bucket{result="delivered",target="bot",</c>):
     /// the bucket where the rank falls, interpolated linearly inside it.
