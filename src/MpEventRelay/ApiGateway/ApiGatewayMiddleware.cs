@@ -120,7 +120,7 @@ internal sealed partial class ApiGatewayMiddleware(
             context.Response.StatusCode = StatusCodes.Status200OK;
             await next(context).ConfigureAwait(false);
         }
-        else if (call.ErrorCode is { } code && new ApiAnswer(code, "").TokenRefused)
+        else if (call.ErrorCode is { } code && ApiAnswer.IsTokenRefusal(code))
         {
             // Refused, and the call could not be made again (a large body): the next call gets a fresh token.
             await tokens.GetAsync(caller.Account, refused: call.AccessToken, context.RequestAborted).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MpEventRelay.Model;
 using MpEventRelay.WeChatApi;
 using Yarp.ReverseProxy.Transforms;
@@ -69,8 +68,8 @@ internal sealed class ApiGatewayTransforms : ITransformProvider
             return;
         }
 
-        call.ErrorCode = ErrorCode(buffer.AsSpan(0, length));
-        if (call.ErrorCode is { } code && new ApiAnswer(code, "").TokenRefused && call.Retryable && call.Attempt == 1)
+        call.ErrorCode = ApiAnswer.ErrorCodeOf(buffer.AsSpan(0, length));
+        if (call.ErrorCode is { } code && ApiAnswer.IsTokenRefusal(code) && call.Retryable && call.Attempt == 1)
         {
             call.RetryWanted = true; // nothing written: the middleware makes the call again with a new token
             return;
@@ -82,19 +81,4 @@ internal sealed class ApiGatewayTransforms : ITransformProvider
 
     private static bool IsJson(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType is "application/json" or "text/plain" or "text/json";
-
-    // WeChat answers {"errcode":…,"errmsg":…} on failure and often leaves errcode out on success.
-    private static int? ErrorCode(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            using var json = JsonDocument.ParseValue(ref reader);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errcode", out var code) && code.TryGetInt32(out var value) ? value : 0;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Extensions.Http.Resilience;
 using MpEventRelay.Configuration.Loading;
 using Polly;
@@ -57,10 +56,9 @@ internal static class ApiResilience
         {
             // Buffered (WeChat does not always send a length): the caller reads the same answer afterwards.
             await response.Content.LoadIntoBufferAsync(AnswerBytes).ConfigureAwait(false);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errcode", out var code) && code.TryGetInt32(out var value) && value == -1;
+            return ApiAnswer.ErrorCodeOf(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false)) == -1;
         }
-        catch (Exception e) when (e is JsonException or HttpRequestException)
+        catch (HttpRequestException)
         {
             return false;
         }
