@@ -40,6 +40,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ReplyTranslator>();
         services.AddSingleton<ReplyChooser>();
         services.AddSingleton<LateReplies>();
+        services.AddSingleton<TypingIndicator>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AccessTokenSource>(sp));
         services.AddSingleton<CustomServiceClient>();
         services.AddSingleton<ApiCaller>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MpEventRelay.Configuration;
 using MpEventRelay.Model;
 using MpEventRelay.Observability;
@@ -15,9 +14,8 @@ namespace MpEventRelay.Outbox;
 internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, RelayMetrics metrics, TimeProvider time, ILogger<DeliveryOutbox> logger)
 {
     private readonly IOutboxStore[] _stores = stores.ToArray();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly ConcurrentDictionary<string, long> _observedPending = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _addedSinceObserved = new(StringComparer.Ordinal);
+    private readonly OutboxWakeUp _wakeUp = new(time);
+    private readonly PendingEstimate _pending = new();
     private long _lastFallbackAtMs = long.MinValue;
 
     /// <summary>Every store, preferred first: the worker drains them all.</summary>
@@ -106,7 +104,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
     {
         foreach (var item in items)
         {
-            if (Pending(item.TargetKey) >= options.Outbox.MaxPendingPerTarget)
+            if (_pending.Of(item.TargetKey) >= options.Outbox.MaxPendingPerTarget)
             {
                 metrics.OutboxRefused(item.Target);
                 LogFull(item.Account, item.Target, options.Outbox.MaxPendingPerTarget);
@@ -122,7 +120,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
                 await store.Guard.RunAsync(token => store.AddAsync(items, token), CancellationToken.None).ConfigureAwait(false);
                 foreach (var item in items)
                 {
-                    _addedSinceObserved.AddOrUpdate(item.TargetKey, 1, (_, n) => n + 1);
+                    _pending.Added(item.TargetKey);
                 }
 
                 if (refusedBecause is not null)
@@ -152,7 +150,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
         try
         {
             await record.Store.Guard.RunAsync(token => record.Store.CompleteAsync(record.Item, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
-            _addedSinceObserved.AddOrUpdate(record.Item.TargetKey, -1, (_, n) => n - 1);
+            _pending.Removed(record.Item.TargetKey);
         }
         catch (StoreUnavailableException e)
         {
@@ -187,7 +185,7 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
             if (now.ToUnixTimeMilliseconds() >= item.ExpiresAtMs)
             {
                 var dropped = await record.Store.Guard.RunAsync(token => record.Store.DeadLetterAsync(item, options.MaxDeadPerTarget, token), CancellationToken.None, StoreGuard.BackgroundBudget).ConfigureAwait(false);
-                _addedSinceObserved.AddOrUpdate(item.TargetKey, -1, (_, n) => n - 1);
+                _pending.Removed(item.TargetKey);
                 LogDeadLettered(item.Account, item.Route, item.Target, item.Id, item.Attempts, error);
                 if (dropped > 0)
                 {
@@ -210,41 +208,13 @@ internal sealed partial class DeliveryOutbox(IEnumerable<IOutboxStore> stores, R
     }
 
     /// <summary>For the worker: the pending counts each store reports, which replace the local estimate.</summary>
-    public void ObservePending(IReadOnlyDictionary<string, long> byTarget)
-    {
-        _observedPending.Clear();
-        _addedSinceObserved.Clear();
-        foreach (var (key, count) in byTarget)
-        {
-            _observedPending[key] = count;
-        }
-    }
+    public void ObservePending(IReadOnlyDictionary<string, long> byTarget) => _pending.Observe(byTarget);
 
     /// <summary>Wakes the worker early (something became due).</summary>
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
+    public void Wake() => _wakeUp.Wake();
 
     /// <summary>For the worker: waits for <paramref name="interval"/> or a <see cref="Wake"/>.</summary>
-    public async Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        using var wait = new TimeBudget(interval, time, cancellationToken);
-        try
-        {
-            await _wake.WaitAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The interval passed.
-        }
-    }
-
-    private long Pending(string targetKey) =>
-        _observedPending.GetValueOrDefault(targetKey) + _addedSinceObserved.GetValueOrDefault(targetKey);
+    public Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken) => _wakeUp.WaitAsync(interval, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox store {Store} could not {Operation}: {Reason}")]
     private partial void LogStoreFailed(string store, string operation, string reason);

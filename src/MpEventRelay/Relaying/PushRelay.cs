@@ -34,6 +34,7 @@ internal sealed partial class PushRelay(
     DeliveryOutbox outbox,
     BackgroundDeliveries background,
     LateReplies lateReplies,
+    TypingIndicator typing,
     RelayMetrics metrics,
     TimeProvider time,
     ILogger<PushRelay> logger)
@@ -105,7 +106,7 @@ internal sealed partial class PushRelay(
         var (model, account, route, push, _, _, _) = delivery;
         var options = model.Options;
         var choice = chooser.FirstUsableAsync(delivery, repliers);
-        lateReplies.ShowTypingWhileSlow(delivery, choice);
+        typing.ShowWhileSlow(delivery, choice);
         var inTime = true;
         try
         {

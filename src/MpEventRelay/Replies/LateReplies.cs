@@ -137,47 +137,6 @@ internal sealed partial class LateReplies(
         }
     }
 
-    /// <summary>With <see cref="RouteModel.TypingAfter"/> and an AppSecret: "typing…" while no reply is chosen.</summary>
-    public void ShowTypingWhileSlow(PushDelivery delivery, Task<RelayAnswer?> choice)
-    {
-        if (delivery.Route?.TypingAfter is { } after && delivery.Account.AppSecret is not null)
-        {
-            background.Track(TypingAsync(delivery, after, choice));
-        }
-    }
-
-    // WeChat accepts typing within 30 s of the user's message; each lasts 15 s, and the reply ends it.
-    private async Task TypingAsync(PushDelivery delivery, TimeSpan after, Task<RelayAnswer?> choice)
-    {
-        var next = after;
-        while (next < TypingWindow)
-        {
-            var wait = next - time.GetElapsedTime(delivery.StartedTimestamp);
-            if (wait > TimeSpan.Zero && await Task.WhenAny(choice, Task.Delay(wait, time)).ConfigureAwait(false) == choice)
-            {
-                return;
-            }
-
-            if (choice.IsCompleted)
-            {
-                return;
-            }
-
-            var answer = await api.TypingAsync(delivery.Account, delivery.Push.Message.FromUserName, CancellationToken.None).ConfigureAwait(false);
-            metrics.Typing(answer.ErrorCode);
-            if (!answer.Succeeded)
-            {
-                LogTypingFailed(delivery.Account.Name, answer.ErrorCode, WeChatErrors.Meaning(answer.ErrorCode));
-                return;
-            }
-
-            next += TypingLasts;
-        }
-    }
-
-    private static readonly TimeSpan TypingWindow = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan TypingLasts = TimeSpan.FromSeconds(15);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} route {Route}: the late reply was taken by a WeChat retry; not sent by the API")]
     private partial void LogTakenByRetry(string account, string route);
 
@@ -192,7 +151,4 @@ internal sealed partial class LateReplies(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} route {Route}: the late reply to {OpenId} could not be sent: {Code} ({Meaning}; {Message})")]
     private partial void LogSendFailed(string account, string route, string openId, int code, string meaning, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: typing indicator refused: {Code} ({Meaning})")]
-    private partial void LogTypingFailed(string account, int code, string meaning);
 }

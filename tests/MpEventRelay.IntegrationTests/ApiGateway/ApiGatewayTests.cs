@@ -81,12 +81,8 @@ public sealed class ApiGatewayTests : IDisposable
         Assert.Equal(50, metrics.Sum("mprelay_gateway_calls_total", ("client", "bot"), ("api", UserInfo), ("code", "0"), ("by", "wechat")));
         Assert.Equal(2, metrics.Sum("mprelay_gateway_calls_total", ("client", "bot"), ("code", "48001"), ("by", "relay")));
 
-        SdkLikeClient Forged(string token)
-        {
-            var forged = new SdkLikeClient(_http, relay.ManagementAddress, Keys.AppId, "unused");
-            typeof(SdkLikeClient).GetField("_token", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.SetValue(forged, token[..^2] + (token[^1] == 'A' ? "BB" : "AA"));
-            return forged;
-        }
+        SdkLikeClient Forged(string token) =>
+            new SdkLikeClient(_http, relay.ManagementAddress, Keys.AppId, "unused").WithToken(token[..^2] + (token[^1] == 'A' ? "BB" : "AA"));
     }
 
     [Fact]
@@ -139,8 +135,7 @@ public sealed class ApiGatewayTests : IDisposable
         using var second = await RelayProcess.StartReplicaAsync(RelayConfig.ModeTwo(_idaas, _bot).WeChatApi(_wechat).ApiGateway(), redis.Configuration, prefix);
         var viaFirst = new SdkLikeClient(_http, first.ManagementAddress, Keys.AppId, Keys.BotClientSecret);
         await viaFirst.FetchTokenAsync();
-        var viaSecond = new SdkLikeClient(_http, second.ManagementAddress, Keys.AppId, "unused");
-        typeof(SdkLikeClient).GetField("_token", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.SetValue(viaSecond, viaFirst.Token);
+        var viaSecond = new SdkLikeClient(_http, second.ManagementAddress, Keys.AppId, "unused").WithToken(viaFirst.Token!);
 
         for (var i = 0; i < 10; i++)
         {
@@ -178,5 +173,5 @@ public sealed class ApiGatewayTests : IDisposable
     }
 
     private static Task<RelayProcess> StartAsync(RelayConfig config, IReadOnlyDictionary<string, string>? environment = null) =>
-        RelayProcess.StartAsync(Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N")), config.ToJson(), environment);
+        RelayProcess.StartAsync(RelayProcess.NewWorkDirectory(), config.ToJson(), environment);
 }

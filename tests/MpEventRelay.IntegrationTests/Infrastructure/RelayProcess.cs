@@ -48,13 +48,16 @@ internal sealed partial class RelayProcess : IDisposable
         return relay;
     }
 
+    /// <summary>A fresh directory under the temp folder for one relay's files (its configuration, outbox, trail).</summary>
+    public static string NewWorkDirectory() => Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+
     /// <summary>
     /// One replica of several sharing <paramref name="redis"/> under <paramref name="prefix"/> (storage from the
     /// environment, as an operator sets it), with its own working directory and fall-back SQLite file.
     /// </summary>
     public static Task<RelayProcess> StartReplicaAsync(RelayConfig config, string redis, string prefix, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = NewWorkDirectory();
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["Relay__Storage__Redis"] = redis,

@@ -14,6 +14,13 @@ internal sealed class SdkLikeClient(HttpClient http, Uri apiHost, string appId, 
 
     public string? Token => _token;
 
+    /// <summary>A client holding <paramref name="token"/> as if it had fetched it (a token from elsewhere, or forged).</summary>
+    public SdkLikeClient WithToken(string token)
+    {
+        _token = token;
+        return this;
+    }
+
     /// <summary>The token call's JSON answer (a token, or errcode/errmsg).</summary>
     public async Task<JsonElement> FetchTokenAsync()
     {

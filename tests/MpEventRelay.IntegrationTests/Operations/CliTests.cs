@@ -73,7 +73,7 @@ public sealed class CliTests : IAsyncLifetime
     public async Task The_demo_prints_its_URL_and_a_simulate_command_that_works_as_printed()
     {
         // The first command of the README: the relay in Development on its demo configuration.
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var demo = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root(), "src", "MpEventRelay", "appsettings.Development.json"));
         using var relay = await RelayProcess.StartAsync(workDir, demo, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         Assert.True(await Eventually.TrueAsync(() => relay.Output.Contains("dotnet run --project src/MpEventRelay.Cli -- simulate", StringComparison.Ordinal)), relay.Output);

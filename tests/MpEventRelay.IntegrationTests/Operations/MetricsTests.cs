@@ -12,7 +12,7 @@ public sealed class MetricsTests(Xunit.Abstractions.ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         // Its own process: meters are process-wide, so relays hosted side by side in the test process would add up.
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         // A second account takes a warm-up push first: a cold process's first push (JIT, connections) once took longer
         // than the 2 s deadline on a busy CI machine, and only "main"'s series are counted below.
         var config = RelayConfig.ModeTwo(idaas, bot).Set("Deadline", "00:00:02")
@@ -63,7 +63,7 @@ public sealed class MetricsTests(Xunit.Abstractions.ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         bot.Delay(TimeSpan.FromMilliseconds(300));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         using var relay = await RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(idaas, bot).ToJson());
         using var http = new HttpClient();
         var wechat = new WeChatPushClient(http, Keys.Account);

@@ -26,7 +26,7 @@ public sealed class TracingTests
             exported.Enqueue(request.BodyAsBytes ?? []);
             return new WireMock.ResponseMessage { StatusCode = 200 };
         }));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         using var relay = await RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(idaas, bot).ToJson(), new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Urls[0],

@@ -32,7 +32,7 @@ public sealed class HungLaneTests(ITestOutputHelper output)
         using var bot = new TargetStub();
         idaas.AnswerWith(_ => (503, "down"u8.ToArray()));
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().Route("login", "Mirror", new JsonArray())
             .Set("DeliveryTimeout", "00:00:05").SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
         using var relay = await RelayProcess.StartAsync(workDir, config);

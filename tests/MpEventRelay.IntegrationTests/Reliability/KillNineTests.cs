@@ -14,7 +14,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         bot.AnswerWith(_ => (503, "down"u8.ToArray()));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         // Deliveries in flight at the kill wait out their lease (DeliveryTimeout + 5 s) before the restart retries them.
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().Set("DeliveryTimeout", "00:00:05").SqlitePath(Path.Combine(workDir, "outbox.db")).ToJson();
         var sent = new List<byte[]>();
@@ -49,7 +49,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         bot.Delay(TimeSpan.FromSeconds(30)); // hung
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var config = RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(workDir, "outbox.db"))
             .Set("Deadline", "00:00:02").Set("DeliveryTimeout", "00:00:02").ToJson(); // 2 s: the outbox write keeps its 0.5 s budget
         var message = Pushes.From().Text("in flight", Pushes.NewMsgId());

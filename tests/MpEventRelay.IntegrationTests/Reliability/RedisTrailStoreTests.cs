@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.IntegrationTests.Infrastructure;
 using MpEventRelay.Trail;
+using static MpEventRelay.TestKit.TrailEvents;
 
 namespace MpEventRelay.IntegrationTests.Reliability;
 
@@ -35,10 +36,10 @@ public sealed class RedisTrailStoreTests : IAsyncLifetime
     {
         await _store.AddAsync(
         [
-            Delivery("t1", 1_000, "bot", error: null),
-            Try("t1", 1_010, "main", "everything-else", "text", "m-1", "h-alice", "replied+reply"),
-            Try("t2", 2_000, "main", "login", "event/subscribe", null, "h-bob", "delivered"),
-            Delivery("t2", 2_005, "idaas", error: "d0 answered 503"),
+            DeliveryOf("t1", 1_000, "bot", error: null),
+            TryOf("t1", 1_010, "main", "everything-else", "text", "m-1", "h-alice", "replied+reply"),
+            TryOf("t2", 2_000, "main", "login", "event/subscribe", null, "h-bob", "delivered"),
+            DeliveryOf("t2", 2_005, "idaas", error: "d0 answered 503"),
         ], 1, CancellationToken.None);
 
         Assert.Equal(["t1"], await Ids(new TrailQuery { OpenIdHashes = ["h-alice"] }));
@@ -65,7 +66,7 @@ public sealed class RedisTrailStoreTests : IAsyncLifetime
     {
         for (var i = 0; i < 10; i++)
         {
-            await _store.AddAsync([Try($"t{i}", 10_000 + (1_000 * i), "main", "r", "text", null, "h", "replied")], 1, CancellationToken.None);
+            await _store.AddAsync([TryOf($"t{i}", 10_000 + (1_000 * i), "main", "r", "text", null, "h", "replied")], 1, CancellationToken.None);
         }
 
         var perPush = await _store.BytesAsync(CancellationToken.None) / 10;
@@ -81,8 +82,8 @@ public sealed class RedisTrailStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_push_with_thousands_of_events_returns_its_first_try_and_the_newest_500()
     {
-        var events = new List<TrailEvent> { Try("busy", 1_000, "main", "r", "text", "m-busy", "h", "replied") };
-        events.AddRange(Enumerable.Range(1, 1_999).Select(i => Delivery("busy", 1_000 + i, "bot", "d0 answered 503")));
+        var events = new List<TrailEvent> { TryOf("busy", 1_000, "main", "r", "text", "m-busy", "h", "replied") };
+        events.AddRange(Enumerable.Range(1, 1_999).Select(i => DeliveryOf("busy", 1_000 + i, "bot", "d0 answered 503")));
         await _store.AddAsync(events, 1, CancellationToken.None);
 
         var busy = Assert.Single(await _store.FindAsync(new TrailQuery { MsgId = "m-busy" }, CancellationToken.None));
@@ -94,10 +95,4 @@ public sealed class RedisTrailStoreTests : IAsyncLifetime
     }
 
     private async Task<List<string>> Ids(TrailQuery query) => (await _store.FindAsync(query, CancellationToken.None)).Select(t => t.Id).ToList();
-
-    private static TrailEvent Try(string id, long at, string account, string route, string kind, string? msgId, string openIdHash, string outcome) =>
-        new(id, at, TrailEventKind.WeChatTry) { Account = account, Route = route, MessageKind = kind, MsgId = msgId, OpenIdHash = openIdHash, Status = 200, Attempt = 1, Detail = outcome };
-
-    private static TrailEvent Delivery(string id, long at, string target, string? error) =>
-        new(id, at, TrailEventKind.Delivery) { Target = target, Destination = "d0", Status = error is null ? 200 : 503, LatencyMs = 3, Error = error, Detail = "request" };
 }

@@ -24,7 +24,7 @@ public sealed class HostileReplyTests(ITestOutputHelper output)
         using var bot = new TargetStub();
         using var api = new WeChatApiStub();
         bot.AnswerWith(push => (200, Hostile(push.Open(Keys.Bot).Message)));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var config = RelayConfig.ModeTwo(idaas, bot).WeChatApi(api, attemptTimeout: "00:00:04").Set("Deadline", "00:00:02");
         using var relay = await RelayProcess.StartAsync(workDir, config.ToJson());
         using var http = new HttpClient();

@@ -72,7 +72,7 @@ public sealed class AdminKeyTests : IDisposable
 
     private Task<RelayProcess> StartAsync(Dictionary<string, string>? environment = null)
     {
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var variables = environment ?? [];
         variables["Relay__Admin__Key"] = Key;
         return RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(_idaas, _bot).ToJson(), variables);

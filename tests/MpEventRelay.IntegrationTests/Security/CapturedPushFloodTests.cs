@@ -22,7 +22,7 @@ public sealed class CapturedPushFloodTests(ITestOutputHelper output)
     {
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var outbox = Path.Combine(workDir, "data", "outbox.db");
         var config = RelayConfig.ModeTwo(idaas, bot).SqlitePath(outbox).AdminKey(AdminKey).Set("Trail", new System.Text.Json.Nodes.JsonObject { ["MaxPushes"] = 1000 });
         using var relay = await RelayProcess.StartAsync(workDir, config.ToJson());

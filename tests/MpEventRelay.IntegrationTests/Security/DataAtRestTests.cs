@@ -21,7 +21,7 @@ public sealed class DataAtRestTests(ITestOutputHelper output)
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
         idaas.AnswerWith(_ => (503, "down"u8.ToArray()));
-        var workDir = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var workDir = RelayProcess.NewWorkDirectory();
         var data = Path.Combine(workDir, "data");
         using var relay = await RelayProcess.StartAsync(workDir, RelayConfig.ModeTwo(idaas, bot).FastRetries().SqlitePath(Path.Combine(data, "outbox.db")).ToJson());
         using var http = new HttpClient();

@@ -22,7 +22,7 @@ public sealed class SlowBodyAttackTests(ITestOutputHelper output)
     {
         using var idaas = new TargetStub();
         using var bot = new TargetStub();
-        var work = Path.Combine(Path.GetTempPath(), "mprelay-tests", Guid.NewGuid().ToString("N"));
+        var work = RelayProcess.NewWorkDirectory();
         var config = RelayConfig.ModeTwo(idaas, bot).SqlitePath(Path.Combine(work, "outbox.db")).ToJson();
         using var relay = await RelayProcess.StartAsync(work, config, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

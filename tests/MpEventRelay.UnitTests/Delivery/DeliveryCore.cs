@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Configuration.Loading;
 using MpEventRelay.Dedup;
@@ -14,6 +15,7 @@ using MpEventRelay.Protocol.Crypto;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Relaying;
 using MpEventRelay.Simulation;
+using MpEventRelay.Trail;
 using MpEventRelay.UnitTests.Outbox;
 
 namespace MpEventRelay.UnitTests.Delivery;
@@ -66,7 +68,7 @@ internal sealed class DeliveryCore : IDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = "Production", ApplicationName = "MpEventRelay", ContentRootPath = AppContext.BaseDirectory });
         services.AddSingleton<TimeProvider>(Time);
@@ -77,6 +79,21 @@ internal sealed class DeliveryCore : IDisposable
         services.AddSingleton<IOutboxStore>(Store);
         services.AddHttpClient(WeChatApi.ApiCaller.ClientName).ConfigurePrimaryHttpMessageHandler(() => Api);
         _services = services.BuildServiceProvider();
+    }
+
+    /// <summary>Every log line the core wrote, with its class and level.</summary>
+    public ListLoggerProvider Logs { get; } = new();
+
+    /// <summary>The trail events recorded since the last call (no writer runs here: they wait in the recorder's channel).</summary>
+    public List<TrailEvent> TrailEvents()
+    {
+        var events = new List<TrailEvent>();
+        while (Get<TrailRecorder>().Reader.TryRead(out var trailEvent))
+        {
+            events.Add(trailEvent);
+        }
+
+        return events;
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));

@@ -74,7 +74,7 @@ public sealed class LateReplySendingTests : IDisposable
         var delivery = _core.Delivery(b => b.Text("thinking", 3));
         var choice = new TaskCompletionSource<RelayAnswer?>();
 
-        Late.ShowTypingWhileSlow(delivery, choice.Task);
+        _core.Get<TypingIndicator>().ShowWhileSlow(delivery, choice.Task);
         _core.Time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Empty(_core.Api.CallsTo(Typing));
         _core.Time.Advance(TimeSpan.FromMilliseconds(1));

@@ -1,4 +1,5 @@
 using MpEventRelay.Trail;
+using static MpEventRelay.TestKit.TrailEvents;
 
 namespace MpEventRelay.UnitTests.Trail;
 
@@ -21,10 +22,10 @@ public sealed class SqliteTrailStoreTests : IDisposable
     {
         await _store.AddAsync(
         [
-            Delivery("t1", 1_000, "bot", error: null),
-            Try("t1", 1_010, "main", "everything-else", "text", "m-1", "h-alice", "replied"),
-            Try("t2", 2_000, "main", "login", "event/subscribe", null, "h-bob", "delivered"),
-            Delivery("t2", 2_005, "idaas", error: "d0 answered 503"),
+            DeliveryOf("t1", 1_000, "bot", error: null),
+            TryOf("t1", 1_010, "main", "everything-else", "text", "m-1", "h-alice", "replied"),
+            TryOf("t2", 2_000, "main", "login", "event/subscribe", null, "h-bob", "delivered"),
+            DeliveryOf("t2", 2_005, "idaas", error: "d0 answered 503"),
         ], CancellationToken.None);
 
         Assert.Equal(["t1"], await Ids(new TrailQuery { OpenIdHashes = ["h-alice"] }));
@@ -49,7 +50,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     {
         for (var i = 0; i < 10; i++)
         {
-            await _store.AddAsync([Try($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), Delivery($"t{i}", 1_000 * i + 1, "bot", null)], CancellationToken.None);
+            await _store.AddAsync([TryOf($"t{i}", 1_000 * i, "main", "r", "text", null, "h", "replied"), DeliveryOf($"t{i}", 1_000 * i + 1, "bot", null)], CancellationToken.None);
         }
 
         var removed = await _store.PruneAsync(cutoffMs: 3_000, maxPushes: 5, maxBytes: long.MaxValue, CancellationToken.None);
@@ -64,7 +65,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     {
         for (var batch = 0; batch < 3; batch++)
         {
-            await _store.AddAsync([Try($"a{batch}", 1_000 * batch, "main", "r", "text", null, "h", "replied"), Try($"b{batch}", 1_000 * batch + 1, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+            await _store.AddAsync([TryOf($"a{batch}", 1_000 * batch, "main", "r", "text", null, "h", "replied"), TryOf($"b{batch}", 1_000 * batch + 1, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
         }
 
         Assert.Equal(4, await _store.PruneAsync(cutoffMs: 0, maxPushes: 3, maxBytes: long.MaxValue, CancellationToken.None));
@@ -75,7 +76,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task Rows_of_one_push_let_the_size_limit_keep_exactly_its_number()
     {
-        var events = Enumerable.Range(0, 10).SelectMany(i => new[] { Delivery($"t{i}", 1_000 * i, "bot", null), Try($"t{i}", 1_000 * i + 1, "main", "r", "text", null, "h", "replied") }).ToList();
+        var events = Enumerable.Range(0, 10).SelectMany(i => new[] { DeliveryOf($"t{i}", 1_000 * i, "bot", null), TryOf($"t{i}", 1_000 * i + 1, "main", "r", "text", null, "h", "replied") }).ToList();
         await _store.AddAsync(events, rowPushes: 1, CancellationToken.None);
 
         Assert.Equal(3, await _store.PruneAsync(cutoffMs: 0, maxPushes: 7, maxBytes: long.MaxValue, CancellationToken.None));
@@ -86,7 +87,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task The_count_survives_reopening_the_file()
     {
-        await _store.AddAsync([Try("a", 1_000, "main", "r", "text", null, "h", "replied"), Try("a", 6_000, "main", "r", "text", null, "h", "replied"), Try("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+        await _store.AddAsync([TryOf("a", 1_000, "main", "r", "text", null, "h", "replied"), TryOf("a", 6_000, "main", "r", "text", null, "h", "replied"), TryOf("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
 
         using var reopened = new SqliteTrailStore(Path.Combine(_directory, "outbox.db"));
 
@@ -102,15 +103,15 @@ public sealed class SqliteTrailStoreTests : IDisposable
         const long minute = 60_000;
         for (var i = 0; i < 6; i++)
         {
-            var events = new List<TrailEvent> { Delivery($"p{i}", minute * i + 59_000, "bot", i == 0 ? "d0 answered 503" : null) };
+            var events = new List<TrailEvent> { DeliveryOf($"p{i}", minute * i + 59_000, "bot", i == 0 ? "d0 answered 503" : null) };
             if (i > 0)
             {
-                events.Add(Try($"p{i - 1}", minute * i, "main", "r", "text", $"m-{i - 1}", "h", i - 1 == 0 ? "queued" : "replied"));
+                events.Add(TryOf($"p{i - 1}", minute * i, "main", "r", "text", $"m-{i - 1}", "h", i - 1 == 0 ? "queued" : "replied"));
             }
 
             if (i == 4)
             {
-                events.Add(Delivery("p0", minute * i + 1, "bot", null) with { Detail = "outbox" });
+                events.Add(DeliveryOf("p0", minute * i + 1, "bot", null) with { Detail = "outbox" });
             }
 
             await _store.AddAsync(events, CancellationToken.None);
@@ -134,8 +135,8 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task WeChat_retries_in_a_later_batch_join_the_push_it_is_described_by_its_first_try()
     {
-        await _store.AddAsync([Try("p", 1_000, "main", "r", "text", "m-1", "h", "deadline-missed")], CancellationToken.None);
-        await _store.AddAsync([Try("p", 6_000, "main", "r", "text", "m-1", "h", "replied+reply") with { Attempt = 2 }], CancellationToken.None);
+        await _store.AddAsync([TryOf("p", 1_000, "main", "r", "text", "m-1", "h", "deadline-missed")], CancellationToken.None);
+        await _store.AddAsync([TryOf("p", 6_000, "main", "r", "text", "m-1", "h", "replied+reply") with { Attempt = 2 }], CancellationToken.None);
 
         var push = Assert.Single(await _store.FindAsync(new TrailQuery { Outcome = "replied" }, CancellationToken.None));
         Assert.Equal(1_000, push.ArrivedAt.ToUnixTimeMilliseconds());
@@ -148,7 +149,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task Pruning_keeps_what_is_inside_both_limits_and_removes_everything_past_the_retention()
     {
-        await _store.AddAsync([Try("a", 1_000, "main", "r", "text", null, "h", "replied"), Delivery("a", 1_001, "bot", null), Try("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
+        await _store.AddAsync([TryOf("a", 1_000, "main", "r", "text", null, "h", "replied"), DeliveryOf("a", 1_001, "bot", null), TryOf("b", 2_000, "main", "r", "text", null, "h", "replied")], CancellationToken.None);
 
         Assert.Equal(0, await _store.PruneAsync(cutoffMs: 500, maxPushes: 2, maxBytes: long.MaxValue, CancellationToken.None));
         Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
@@ -159,9 +160,9 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task Events_of_one_push_written_in_several_batches_join_one_trail_and_keep_their_order()
     {
-        await _store.AddAsync([Delivery("p", 1_000, "bot", "d0 answered 503")], CancellationToken.None); // before WeChat's answer is known
-        await _store.AddAsync([Try("p", 1_100, "main", "everything-else", "text", "m-9", "h-p", "queued")], CancellationToken.None);
-        await _store.AddAsync([Delivery("p", 2_000, "bot", null)], CancellationToken.None);
+        await _store.AddAsync([DeliveryOf("p", 1_000, "bot", "d0 answered 503")], CancellationToken.None); // before WeChat's answer is known
+        await _store.AddAsync([TryOf("p", 1_100, "main", "everything-else", "text", "m-9", "h-p", "queued")], CancellationToken.None);
+        await _store.AddAsync([DeliveryOf("p", 2_000, "bot", null)], CancellationToken.None);
 
         var push = Assert.Single(await _store.FindAsync(new TrailQuery { TrailId = "p" }, CancellationToken.None));
         Assert.Equal(("main", "everything-else", "text", "m-9", "h-p"), (push.Account, push.Route, push.Kind, push.MsgId, push.OpenIdHash));
@@ -180,7 +181,7 @@ public sealed class SqliteTrailStoreTests : IDisposable
     {
         for (var i = 0; i < 10; i++)
         {
-            await _store.AddAsync([Try($"t{i}", 10_000 + (1_000 * i), "main", "r", "text", null, "h", "replied")], CancellationToken.None); // rows of one size
+            await _store.AddAsync([TryOf($"t{i}", 10_000 + (1_000 * i), "main", "r", "text", null, "h", "replied")], CancellationToken.None); // rows of one size
         }
 
         var perRow = await _store.BytesAsync(CancellationToken.None) / 10;
@@ -193,8 +194,8 @@ public sealed class SqliteTrailStoreTests : IDisposable
     [Fact]
     public async Task A_push_with_thousands_of_events_returns_its_first_try_and_the_newest_500()
     {
-        var events = new List<TrailEvent> { Try("busy", 1_000, "main", "r", "text", "m-busy", "h", "replied") };
-        events.AddRange(Enumerable.Range(1, 1_999).Select(i => Delivery("busy", 1_000 + i, "bot", "d0 answered 503")));
+        var events = new List<TrailEvent> { TryOf("busy", 1_000, "main", "r", "text", "m-busy", "h", "replied") };
+        events.AddRange(Enumerable.Range(1, 1_999).Select(i => DeliveryOf("busy", 1_000 + i, "bot", "d0 answered 503")));
         await _store.AddAsync(events, CancellationToken.None);
 
         var busy = Assert.Single(await _store.FindAsync(new TrailQuery { MsgId = "m-busy" }, CancellationToken.None));
@@ -204,10 +205,4 @@ public sealed class SqliteTrailStoreTests : IDisposable
         Assert.Equal("wechat", busy.Events[0].Kind);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2_999), busy.Events[^1].At);
     }
-
-    private static TrailEvent Try(string id, long at, string account, string route, string kind, string? msgId, string openIdHash, string outcome) =>
-        new(id, at, TrailEventKind.WeChatTry) { Account = account, Route = route, MessageKind = kind, MsgId = msgId, OpenIdHash = openIdHash, Status = 200, Attempt = 1, Detail = outcome };
-
-    private static TrailEvent Delivery(string id, long at, string target, string? error) =>
-        new(id, at, TrailEventKind.Delivery) { Target = target, Destination = "d0", Status = error is null ? 200 : 503, LatencyMs = 3, Error = error, Detail = "request" };
 }
