@@ -69,14 +69,13 @@ internal sealed partial class LateReplies(
         return reply;
     }
 
-    // The first attempt already waited until the deadline. A held attempt waits until WeChat hangs up (about its
-    // attempt timeout); any other retry until its own deadline.
+    // The first attempt already waited until the deadline. A held attempt waits until WeChat hangs up; any other retry
+    // until its own deadline.
     private TimeSpan? WaitFor(RouteModel? route, RelayAnswer answer, long started, RelayOptions options)
     {
-        var hold = route?.WaitForRetry == true && answer.Attempt < options.WeChatApi.Attempts;
-        if (hold)
+        if (WeChatRetries.Holds(route, answer.Attempt, options.WeChatApi))
         {
-            return options.WeChatApi.AttemptTimeout + TimeSpan.FromSeconds(1) - time.GetElapsedTime(started);
+            return WeChatRetries.HeldFor(options.WeChatApi) - time.GetElapsedTime(started);
         }
 
         return answer.Duplicate ? options.Deadline - time.GetElapsedTime(started) : null;
@@ -92,19 +91,18 @@ internal sealed partial class LateReplies(
             return;
         }
 
-        var (model, account, route, push, key, started, _) = delivery;
+        var (model, account, _, push, key, started, _) = delivery;
+        var route = delivery.Route!; // a late reply is a replier's: the push had a route
         var options = model.Options.WeChatApi;
         if (account.AppSecret is null)
         {
-            LogNoAppSecret(account.Name, route!.Name);
+            LogNoAppSecret(account.Name, route.Name);
             metrics.LateReply("no-app-secret", 0);
             trail.LateReply(key, "no-app-secret", 0);
             return;
         }
 
-        // WeChat's attempts: the first, or all of them on a route that holds attempts open; a second of slack.
-        var retriesEnd = options.AttemptTimeout * (route!.WaitForRetry ? options.Attempts : 1) + TimeSpan.FromSeconds(1);
-        var wait = retriesEnd - time.GetElapsedTime(started);
+        var wait = WeChatRetries.End(route, options) - time.GetElapsedTime(started);
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time).ConfigureAwait(false);

@@ -115,8 +115,14 @@ internal sealed class MemoryOutboxStore(string name, TimeProvider time) : IOutbo
             g => g.Key,
             g => new OutboxStats(g.Count(v => !v.Dead), g.Where(v => !v.Dead).Select(v => (long?)v.Item.CreatedAtMs).Min(), g.Count(v => v.Dead)));
 
+    /// <summary>How many calls that read or change items were made.</summary>
+    public int Calls => _calls;
+
+    private int _calls;
+
     private void Fail()
     {
+        Interlocked.Increment(ref _calls);
         if (Failing)
         {
             throw new IOException("disk full");

@@ -110,4 +110,26 @@ public sealed class StoreGuardTests
 
         Assert.Equal("IOException: disk full", _guard.LastFailure);
     }
+
+    [Fact]
+    public async Task A_store_is_tried_once_a_call_failed_or_answered_and_not_before()
+    {
+        Assert.False(_guard.HasBeenTried);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => _guard.RunAsync<int>(_ => throw new IOException("connecting"), CancellationToken.None));
+        Assert.True(_guard.HasBeenTried);
+        Assert.False(_guard.HasAnswered);
+
+        var other = new StoreGuard("other", () => TimeSpan.FromMilliseconds(500), _time);
+        await other.RunAsync(_ => Task.FromResult(1), CancellationToken.None);
+        Assert.True(other.HasBeenTried);
+        Assert.True(other.HasAnswered);
+    }
+
+    [Fact]
+    public async Task A_store_that_cancels_by_itself_is_a_failure_with_its_reason_not_a_timeout()
+    {
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => _guard.RunAsync<int>(_ => throw new OperationCanceledException("the connection was reset"), CancellationToken.None));
+
+        Assert.Equal("OperationCanceledException: the connection was reset", _guard.LastFailure);
+    }
 }
