@@ -9,6 +9,9 @@ internal sealed class InMemorySignatureLedger(TimeProvider time) : ISignatureLed
     private readonly ConcurrentQueue<(string Key, long ExpiresAt)> _arrivals = new();
     private readonly Lock _trimLock = new();
 
+    /// <summary>The bindings held: what trimming keeps bounded by the rate of pushes times the clock-skew window.</summary>
+    public int Count => _bindings.Count;
+
     public Task<bool> BindAsync(string key, string bodyHash, TimeSpan keepFor)
     {
         var now = time.GetTimestamp();

@@ -53,6 +53,22 @@ public sealed class ClientTokensTests
         Assert.DoesNotContain("bot-secret", first, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Each_refusal_says_why_in_WeChats_words_and_a_good_token_reads_ok()
+    {
+        var gateway = Gateway(Client("bot", "bot-secret-000000000000000000000001"));
+        var token = ClientTokens.Issue(gateway.Clients["bot"], _time.GetUtcNow() + TimeSpan.FromHours(2));
+        var parts = token.Split('.');
+        string Reason(string value) => ClientTokens.Read(value, gateway, _time.GetUtcNow()).Reason;
+
+        Assert.Equal("ok", Reason(token));
+        Assert.Equal("access_token missing", Reason(""));
+        Assert.Equal("invalid credential, access_token is invalid or not latest (not a token this relay issued)", Reason("ACCESS_TOKEN_FROM_WECHAT"));
+        Assert.Equal("invalid credential, access_token is invalid or not latest (not a token this relay issued)", Reason(string.Join('.', parts[..4]) + ".AAAA"));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal("access_token expired (get a new one from the relay's cgi-bin/token)", Reason(token));
+    }
+
     private (string? Client, int Code) Read(string token, ApiGatewayModel gateway)
     {
         var (client, code, _) = ClientTokens.Read(token, gateway, _time.GetUtcNow());

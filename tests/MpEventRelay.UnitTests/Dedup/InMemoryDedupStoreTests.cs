@@ -6,16 +6,51 @@ using MpEventRelay.Dedup;
 namespace MpEventRelay.UnitTests.Dedup;
 
 /// <summary>Dedup on a clock the test controls: joining, remembering for the replay window, forgetting failures.</summary>
-public sealed class InMemoryDedupStoreTests
+public sealed class InMemoryDedupStoreTests : IDisposable
 {
     private static readonly RelayOptions Options = new() { Dedup = new DedupOptions { Expiry = TimeSpan.FromMinutes(5), Capacity = 2 } };
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(56));
     private readonly InMemoryDedupStore _store;
+    private readonly MeasurementRecorder _measurements;
     private int _runs;
 
     public InMemoryDedupStoreTests()
     {
-        _store = new InMemoryDedupStore(TestMetrics.Create(_time), _time, NullLogger<InMemoryDedupStore>.Instance);
+        _store = new InMemoryDedupStore(TestMetrics.Create(_time, out var scope), _time, NullLogger<InMemoryDedupStore>.Instance);
+        _measurements = new MeasurementRecorder(scope);
+    }
+
+    public void Dispose() => _measurements.Dispose();
+
+    [Fact]
+    public async Task Each_retry_answered_from_the_first_attempt_is_counted_and_the_first_is_not()
+    {
+        await _store.RunOnceAsync("k", Work("first"), Options, TimeSpan.Zero);
+        Assert.Equal(0, _measurements.Total("mprelay.dedup.hits"));
+
+        await _store.RunOnceAsync("k", Work("second"), Options, TimeSpan.Zero);
+        await _store.RunOnceAsync("k", Work("third"), Options, TimeSpan.Zero);
+
+        Assert.Equal(2, _measurements.Total("mprelay.dedup.hits"));
+    }
+
+    [Fact]
+    public async Task A_joined_attempt_that_gets_a_retry_answer_is_not_called_a_duplicate()
+    {
+        var release = new TaskCompletionSource<RelayAnswer>();
+        _ = _store.RunOnceAsync("k", () => release.Task, Options, TimeSpan.Zero);
+        var joined = _store.RunOnceAsync("k", Work("joined"), Options, TimeSpan.Zero);
+        release.SetResult(RelayAnswer.Retry("not durable"));
+
+        Assert.Equal((true, false), ((await joined).RetryLater, (await joined).Duplicate));
+    }
+
+    [Fact]
+    public async Task A_work_that_throws_is_answered_with_the_exceptions_type_and_nothing_else_of_it()
+    {
+        var failed = await _store.RunOnceAsync("k", () => Task.FromException<RelayAnswer>(new InvalidOperationException("secret detail")), Options, TimeSpan.Zero);
+
+        Assert.Equal("the delivery failed unexpectedly (InvalidOperationException)", failed.Outcome);
     }
 
     [Fact]

@@ -26,11 +26,15 @@ internal sealed class FakeSender : ITargetSender
     /// <summary>Completes the pending delivery to <paramref name="target"/>.</summary>
     public void Complete(string target, DeliveryResult result) => _pending[target].SetResult(result);
 
+    /// <summary>The cancellation each target's last delivery was given (its time budget).</summary>
+    public ConcurrentDictionary<string, CancellationToken> Tokens { get; } = new(StringComparer.Ordinal);
+
     public int CallsTo(string target) => Calls.Count(c => c.Target == target);
 
     public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
     {
         Calls.Enqueue((target.Name, source));
+        Tokens[target.Name] = cancellationToken;
         if ((_answers.TryGetValue(target.Name, out var answer) ? answer(push) : Delivered()) is { } now)
         {
             return Task.FromResult(now);

@@ -198,4 +198,77 @@ public sealed class PushRelayTests : IDisposable
 
         Assert.Contains("from the IDaaS", Encoding.UTF8.GetString(answer.ReplyXml!), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_route_of_copies_only_is_accepted_once_they_are_recorded()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:Routes:1:Reply", "false"));
+
+        var answer = await core.Relay.RelayAsync(core.Delivery(b => b.Click("COPIES")));
+
+        Assert.Equal(("accepted", false, null), (answer.Outcome, answer.RetryLater, answer.ReplyXml));
+        Assert.True(await Eventually.TrueAsync(() => core.Sender.CallsTo("bot") == 1 && core.Sender.CallsTo("idaas") == 1));
+    }
+
+    [Fact]
+    public async Task A_route_of_copies_only_that_can_be_neither_recorded_nor_delivered_makes_WeChat_retry_naming_the_copy()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:Routes:1:Reply", "false"));
+        core.Store.Failing = true;
+        core.Sender.Answer("idaas", _ => DeliveryResult.Failed("HTTP 500", 500));
+
+        var answer = await core.Relay.RelayAsync(core.Delivery(b => b.Click("COPIES")));
+
+        Assert.True(answer.RetryLater);
+        Assert.Equal("no outbox store could record the delivery; idaas not delivered", answer.Outcome);
+    }
+
+    [Fact]
+    public async Task Copies_sent_now_have_until_the_deadline_counted_from_the_push()
+    {
+        _core.Store.Failing = true;
+        _core.Sender.Answer("idaas", _ => null);
+        var delivery = _core.Delivery(b => b.Click("NOW"));
+        _core.Time.Advance(TimeSpan.FromSeconds(1)); // the push spent a second before its delivery began
+
+        var relaying = _core.Relay.RelayAsync(delivery);
+        var budget = _core.Sender.Tokens["idaas"];
+        _core.Time.Advance(_core.Model.Options.Deadline - TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
+        Assert.False(budget.IsCancellationRequested);
+        _core.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(budget.IsCancellationRequested);
+
+        _core.Sender.Complete("idaas", DeliveryResult.Failed("cancelled"));
+        Assert.True((await relaying.WaitAsync(Bound)).RetryLater);
+    }
+
+    [Fact]
+    public async Task Repliers_neither_delivered_nor_recorded_are_named_in_the_answer()
+    {
+        _core.Store.Failing = true;
+        _core.Sender.Answer("idaas", _ => DeliveryResult.Failed("HTTP 500", 500));
+        _core.Sender.Answer("bot", _ => DeliveryResult.Failed("HTTP 502", 502));
+
+        var answer = await _core.Relay.RelayAsync(_core.Delivery(b => b.Subscribe("nowhere")));
+
+        Assert.True(answer.RetryLater);
+        Assert.Equal("idaas, bot not delivered in time and no outbox store could record the delivery", answer.Outcome);
+    }
+
+    [Fact]
+    public async Task A_deadline_on_a_WaitForRetry_route_is_logged_as_held_and_elsewhere_as_missed()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:Routes:2:WaitForRetry", "true"));
+        core.Sender.Answer("bot", _ => null);
+        core.Sender.Answer("idaas", _ => null);
+
+        var held = core.Relay.RelayAsync(core.Delivery(b => b.Text("slow", 20)));
+        var missed = core.Relay.RelayAsync(core.Delivery(b => b.Subscribe("slow")));
+        core.Time.Advance(core.Model.Options.Deadline);
+        await Task.WhenAll(held, missed).WaitAsync(Bound);
+
+        var lines = core.Logs.Lines.Where(l => l.Category == typeof(PushRelay).FullName).Select(l => l.Message).ToList();
+        Assert.Single(lines, l => l.Contains("route everything-else: no reply chosen", StringComparison.Ordinal) && l.Contains("held open", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("route login: no reply chosen", StringComparison.Ordinal) && !l.Contains("held open", StringComparison.Ordinal));
+    }
 }
