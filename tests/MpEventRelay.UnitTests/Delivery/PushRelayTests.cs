@@ -2,6 +2,7 @@ using System.Text;
 using MpEventRelay.Delivery;
 using MpEventRelay.Outbox;
 using MpEventRelay.Relaying;
+using MpEventRelay.Replies;
 
 namespace MpEventRelay.UnitTests.Delivery;
 
@@ -271,4 +272,36 @@ public sealed class PushRelayTests : IDisposable
         Assert.Single(lines, l => l.Contains("route everything-else: no reply chosen", StringComparison.Ordinal) && l.Contains("held open", StringComparison.Ordinal));
         Assert.Single(lines, l => l.Contains("route login: no reply chosen", StringComparison.Ordinal) && !l.Contains("held open", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_slow_replier_on_a_TypingAfter_route_shows_typing_to_the_user()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:AppSecret", AppSecret), ("Relay:Accounts:main:Routes:2:TypingAfter", "00:00:01"));
+        core.Sender.Answer("bot", _ => null);
+
+        var relaying = core.Relay.RelayAsync(core.Delivery(b => b.Text("think", 21)));
+        core.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(await Eventually.TrueAsync(() => core.Api.CallsTo("/cgi-bin/message/custom/typing").Any()));
+        core.Sender.Complete("bot", FakeSender.Delivered());
+        await relaying.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_reply_after_the_deadline_is_sent_by_the_API_once_WeChat_can_no_longer_retry()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:AppSecret", AppSecret));
+        core.Sender.Answer("bot", _ => null);
+        var delivery = core.Delivery(b => b.Text("slow", 22));
+
+        var answer = core.Relay.RelayAsync(delivery);
+        core.Time.Advance(core.Model.Options.Deadline);
+        Assert.Equal("deadline-missed", (await answer.WaitAsync(Bound)).Outcome);
+        core.Sender.Complete("bot", FakeSender.Reply(delivery.Push, "sorry I am late"));
+        core.Time.Advance(WeChatRetries.End(delivery.Route!, core.Model.Options.WeChatApi));
+
+        Assert.True(await Eventually.TrueAsync(() => core.Api.CallsTo("/cgi-bin/message/custom/send").Any(b => b.Contains("sorry I am late", StringComparison.Ordinal))));
+    }
+
+    private const string AppSecret = "an-app-secret-for-the-unit-tier-0";
 }

@@ -203,6 +203,19 @@ public sealed class LateReplyEdgesTests : IDisposable
     }
 
     [Fact]
+    public async Task Typing_is_counted_from_the_push_not_from_when_the_replier_was_called()
+    {
+        using var core = new DeliveryCore(("Relay:Accounts:main:AppSecret", AppSecret), ("Relay:Accounts:main:Routes:2:TypingAfter", "00:00:02"));
+        var delivery = core.Delivery(b => b.Text("thinking", 14));
+        core.Time.Advance(TimeSpan.FromSeconds(1));
+
+        core.Get<TypingIndicator>().ShowWhileSlow(delivery, new TaskCompletionSource<RelayAnswer?>().Task);
+        core.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(await Eventually.TrueAsync(() => core.Api.CallsTo(Typing).Any()));
+    }
+
+    [Fact]
     public async Task Typing_that_was_due_when_the_reply_came_is_not_sent()
     {
         using var core = new DeliveryCore(("Relay:Accounts:main:AppSecret", AppSecret), ("Relay:Accounts:main:Routes:2:TypingAfter", "00:00:01"));
