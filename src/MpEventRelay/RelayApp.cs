@@ -17,6 +17,7 @@ public static class RelayApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        builder.PollConfigurationFiles();
 
         // preserveStaticLogger: each host keeps its own logger; Serilog's static Log is not replaced by the last host built.
         builder.Services.AddSerilog(
