@@ -64,8 +64,7 @@ internal sealed partial class LateReplies(
             return null; // the customer-service API took it
         }
 
-        metrics.LateReply("passive", 0);
-        trail.LateReply(key, "passive", 0);
+        Counted(key, "passive", 0);
         return reply;
     }
 
@@ -97,8 +96,7 @@ internal sealed partial class LateReplies(
         if (account.AppSecret is null)
         {
             LogNoAppSecret(account.Name, route.Name);
-            metrics.LateReply("no-app-secret", 0);
-            trail.LateReply(key, "no-app-secret", 0);
+            Counted(key, "no-app-secret", 0);
             return;
         }
 
@@ -117,14 +115,12 @@ internal sealed partial class LateReplies(
         if (CustomMessage.From(reply, out var msgType) is not { } json)
         {
             LogUnmappable(account.Name, route.Name, msgType);
-            metrics.LateReply("unmappable", 0);
-            trail.LateReply(key, "unmappable", 0);
+            Counted(key, "unmappable", 0);
             return;
         }
 
         var answer = await api.SendAsync(account, json, CancellationToken.None).ConfigureAwait(false);
-        metrics.LateReply(answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
-        trail.LateReply(key, answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
+        Counted(key, answer.Succeeded ? "api" : "api-failed", answer.ErrorCode);
         if (answer.Succeeded)
         {
             LogSent(account.Name, route.Name, msgType, OpenIdMask.Mask(push.Message.FromUserName), time.GetElapsedTime(started));
@@ -133,6 +129,13 @@ internal sealed partial class LateReplies(
         {
             LogSendFailed(account.Name, route.Name, OpenIdMask.Mask(push.Message.FromUserName), answer.ErrorCode, WeChatErrors.Meaning(answer.ErrorCode), answer.Message);
         }
+    }
+
+    // Where a late reply went, said the same way to the metrics and to the trail.
+    private void Counted(PushKey key, string via, int code)
+    {
+        metrics.LateReply(via, code);
+        trail.LateReply(key, via, code);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} route {Route}: the late reply was taken by a WeChat retry; not sent by the API")]
