@@ -50,4 +50,48 @@ public sealed class XmlFields
 
     /// <summary>How many <c>item</c> elements a news reply's <c>Articles</c> holds; null without <c>Articles</c>.</summary>
     public int? ArticleItems { get; internal set; }
+
+    /// <summary>True when <paramref name="element"/> was read already.</summary>
+    internal bool Has(WeChatElement element) => element switch
+    {
+        WeChatElement.ToUserName => ToUserName is not null,
+        WeChatElement.FromUserName => FromUserName is not null,
+        WeChatElement.CreateTime => CreateTime is not null,
+        WeChatElement.MsgType => MsgType is not null,
+        WeChatElement.Event => Event is not null,
+        WeChatElement.EventKey => EventKey is not null,
+        WeChatElement.Ticket => Ticket is not null,
+        WeChatElement.MsgId => MsgId is not null,
+        WeChatElement.Content => Content is not null,
+        WeChatElement.Encrypt => Encrypt is not null,
+        WeChatElement.MsgSignature => MsgSignature is not null,
+        WeChatElement.TimeStamp => TimeStamp is not null,
+        WeChatElement.Nonce => Nonce is not null,
+        WeChatElement.ArticleCount => ArticleCount is not null,
+        WeChatElement.Articles => ArticleItems is not null,
+        _ => false,
+    };
+
+    /// <summary>Keeps a text element's value; numbers and the envelope's signature are trimmed, as WeChat's SDKs read them.</summary>
+    internal void Set(WeChatElement element, string value)
+    {
+        switch (element)
+        {
+            case WeChatElement.ToUserName: ToUserName = value; break;
+            case WeChatElement.FromUserName: FromUserName = value; break;
+            case WeChatElement.CreateTime: CreateTime = value.Trim(); break;
+            case WeChatElement.MsgType: MsgType = value; break;
+            case WeChatElement.Event: Event = value; break;
+            case WeChatElement.EventKey: EventKey = value; break;
+            case WeChatElement.Ticket: Ticket = value; break;
+            case WeChatElement.MsgId: MsgId = value.Trim(); break;
+            case WeChatElement.Content: Content = value; break;
+            case WeChatElement.Encrypt: Encrypt = value; break;
+            case WeChatElement.MsgSignature: MsgSignature = value.Trim(); break;
+            case WeChatElement.TimeStamp: TimeStamp = value.Trim(); break;
+            case WeChatElement.Nonce: Nonce = value; break;
+            case WeChatElement.ArticleCount: ArticleCount = value.Trim(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(element), element, "Not a text element.");
+        }
+    }
 }
