@@ -30,6 +30,9 @@ internal sealed partial class RelayProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (of <c>dotnet</c> running the relay).</summary>
+    public int Id => _process.Id;
+
     public Uri Url(string path) => new(BaseAddress, path);
 
     /// <summary>
