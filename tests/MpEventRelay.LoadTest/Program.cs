@@ -135,14 +135,16 @@ try
         Console.WriteLine($"throughput {label} / baseline: {ratios.Average():0.00}× (rounds: {string.Join(", ", ratios.Select(x => $"{x:0.00}×"))})");
         Console.WriteLine($"p99 at {rate}/s: {label} {fixedRate[r + 1].Percentile(99):0.00} ms, baseline {fixedRate[0].Percentile(99):0.00} ms, added {fixedRate[r + 1].Percentile(99) - fixedRate[0].Percentile(99):0.00} ms");
         Console.WriteLine($"{label} RSS: {rssBefore[r] / 1048576.0:0} MB after warm-up, {relays[r].Process.RssBytes() / 1048576.0:0} MB at the end");
+        var pushesSeen = warmUp.Count + (rounds * fullSpeedCap) + fixedRatePushes.Count + (r == 0 ? soak : 0);
+        var outboxThread = relays[r].Process.ThreadCpuTime("sqlite-outbox");
+        Console.WriteLine($"{label} outbox thread (SQLite): {outboxThread.TotalSeconds:0.0} s CPU, {outboxThread.TotalMicroseconds / pushesSeen:0.0} µs a push");
         if (relays[r].Spec.Trail is not false)
         {
             // A trail that cannot keep up drops events (and counts them): a cost figure is only honest with none dropped.
             var metrics = await http.GetStringAsync(new Uri(relays[r].Management, "/metrics"));
             var dropped = metrics.Split('\n').FirstOrDefault(line => line.StartsWith("mprelay_trail_dropped", StringComparison.Ordinal))?.Split(' ')[^1] ?? "0";
-            var pushes = warmUp.Count + (rounds * fullSpeedCap) + fixedRatePushes.Count + (r == 0 ? soak : 0);
             var writer = relays[r].Process.ThreadCpuTime("mprelay-trail");
-            Console.WriteLine($"{label} trail events dropped: {dropped}; trail writer thread: {writer.TotalSeconds:0.0} s CPU, {writer.TotalMicroseconds / pushes:0.0} µs a push");
+            Console.WriteLine($"{label} trail events dropped: {dropped}; trail writer thread: {writer.TotalSeconds:0.0} s CPU, {writer.TotalMicroseconds / pushesSeen:0.0} µs a push");
         }
     }
 

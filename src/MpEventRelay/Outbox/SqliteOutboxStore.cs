@@ -19,7 +19,7 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     private readonly string _path;
     private readonly Channel<Operation> _operations = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
-    private SqliteConnection? _connection;
+    private SqliteCommandCache? _commands;
 
     public SqliteOutboxStore(string path, StoreGuard guard)
     {
@@ -36,57 +36,53 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     public StoreGuard Guard { get; }
 
     public Task AddAsync(IReadOnlyList<OutboxItem> items, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var transaction = connection.BeginTransaction();
+            // All or none; one statement is that on its own, and a transaction would cost a BEGIN and a COMMIT, each
+            // compiled anew by Microsoft.Data.Sqlite (most pushes record one item).
+            using var transaction = items.Count > 1 ? commands.Connection.BeginTransaction() : null;
             foreach (var item in items)
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = $"INSERT OR IGNORE INTO outbox ({Columns}, dead) VALUES ($id, $account, $route, $target, $dedup, $mode, $payload, $created, $expires, $attempts, $next, $error, 0)";
+                var command = commands.For(transaction: transaction, sql: $"INSERT OR IGNORE INTO outbox ({Columns}, dead) VALUES ($id, $account, $route, $target, $dedup, $mode, $payload, $created, $expires, $attempts, $next, $error, 0)");
                 Bind(command, item);
                 command.ExecuteNonQuery();
             }
 
-            transaction.Commit();
+            transaction?.Commit();
             return true;
         }, cancellationToken);
 
     // Read, then lease by id, in one transaction (the file has one writer: nothing can claim in between).
     public Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(string lane, long nowMs, long leaseUntilMs, int max, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<OutboxItem>>(connection =>
+        RunAsync<IReadOnlyList<OutboxItem>>(commands =>
         {
             var (account, target) = OutboxItem.SplitKey(lane);
-            using var transaction = connection.BeginTransaction();
-            using var select = connection.CreateCommand();
-            select.Transaction = transaction;
-            select.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 0 AND account = $account AND target = $target AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max";
+            using var transaction = commands.Connection.BeginTransaction();
+            var select = commands.For(transaction: transaction, sql: $"SELECT {Columns} FROM outbox WHERE dead = 0 AND account = $account AND target = $target AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max");
             select.Parameters.AddWithValue("$account", account);
             select.Parameters.AddWithValue("$target", target);
             select.Parameters.AddWithValue("$now", nowMs);
             select.Parameters.AddWithValue("$max", max);
             var items = ReadAll(select);
-            SetLease(connection, transaction, "UPDATE outbox SET next_attempt_at = $lease WHERE id = $id", items, leaseUntilMs);
+            SetLease(commands, transaction, "UPDATE outbox SET next_attempt_at = $lease WHERE id = $id", items, leaseUntilMs);
             transaction.Commit();
             return items;
         }, cancellationToken);
 
     public Task RenewLeasesAsync(IReadOnlyList<OutboxItem> items, long leaseUntilMs, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var transaction = connection.BeginTransaction();
+            using var transaction = commands.Connection.BeginTransaction();
             // Never earlier than a reschedule already set, never a dead letter.
-            SetLease(connection, transaction, "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, $lease) WHERE id = $id AND dead = 0", items, leaseUntilMs);
+            SetLease(commands, transaction, "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, $lease) WHERE id = $id AND dead = 0", items, leaseUntilMs);
             transaction.Commit();
             return true;
         }, cancellationToken);
 
     // One prepared statement, run per item inside the caller's transaction: the claim's lease and its renewals.
-    private static void SetLease(SqliteConnection connection, SqliteTransaction transaction, string sql, IReadOnlyList<OutboxItem> items, long leaseUntilMs)
+    private static void SetLease(SqliteCommandCache commands, SqliteTransaction transaction, string sql, IReadOnlyList<OutboxItem> items, long leaseUntilMs)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = commands.For(transaction: transaction, sql: sql);
         command.Parameters.AddWithValue("$lease", leaseUntilMs);
         var id = command.Parameters.Add("$id", SqliteType.Text);
         foreach (var item in items)
@@ -100,33 +96,28 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         Update("UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND dead = 0", item, cancellationToken);
 
     public Task CompleteAsync(OutboxItem item, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM outbox WHERE id = $id";
+            var command = commands.For("DELETE FROM outbox WHERE id = $id");
             command.Parameters.AddWithValue("$id", item.Id);
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
     public Task<int> DeadLetterAsync(OutboxItem item, int maxDeadPerLane, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var transaction = connection.BeginTransaction();
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = "UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id";
+            using var transaction = commands.Connection.BeginTransaction();
+            var update = commands.For(transaction: transaction, sql: "UPDATE outbox SET dead = 1, attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id");
             update.Parameters.AddWithValue("$id", item.Id);
             update.Parameters.AddWithValue("$attempts", item.Attempts);
             update.Parameters.AddWithValue("$next", item.NextAttemptAtMs);
             update.Parameters.AddWithValue("$error", (object?)item.LastError ?? DBNull.Value);
             update.ExecuteNonQuery();
-            using var trim = connection.CreateCommand();
-            trim.Transaction = transaction;
-            trim.CommandText = """
+            var trim = commands.For(transaction: transaction, sql: """
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM outbox WHERE dead = 1 AND account = $account AND target = $target
                     ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET $max)
-                """;
+                """);
             trim.Parameters.AddWithValue("$account", item.Account);
             trim.Parameters.AddWithValue("$target", item.Target);
             trim.Parameters.AddWithValue("$max", maxDeadPerLane);
@@ -136,16 +127,15 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         }, cancellationToken);
 
     public Task<IReadOnlyList<OutboxItem>> DeadLettersAsync(DeadLetterRange range, int max, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<OutboxItem>>(connection =>
+        RunAsync<IReadOnlyList<OutboxItem>>(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
+            var command = commands.For($"""
                 SELECT {Columns} FROM outbox
                 WHERE dead = 1 AND ($account IS NULL OR account = $account) AND ($target IS NULL OR target = $target)
                   AND created_at BETWEEN $since AND $until
                   AND ($afterAt IS NULL OR created_at > $afterAt OR (created_at = $afterAt AND id > $afterId))
                 ORDER BY created_at, id LIMIT $max
-                """;
+                """);
             command.Parameters.AddWithValue("$account", (object?)range.Account ?? DBNull.Value);
             command.Parameters.AddWithValue("$target", (object?)range.Target ?? DBNull.Value);
             command.Parameters.AddWithValue("$since", range.SinceMs);
@@ -157,19 +147,17 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         }, cancellationToken);
 
     public Task<OutboxItem?> FindDeadLetterAsync(string id, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM outbox WHERE dead = 1 AND id = $id";
+            var command = commands.For($"SELECT {Columns} FROM outbox WHERE dead = 1 AND id = $id");
             command.Parameters.AddWithValue("$id", id);
             return ReadAll(command).FirstOrDefault();
         }, cancellationToken);
 
     public Task<bool> ReplayAsync(OutboxItem deadLetter, long nowMs, long expiresAtMs, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE outbox SET dead = 0, attempts = 0, next_attempt_at = $now, expires_at = $expires, last_error = NULL WHERE id = $id AND dead = 1";
+            var command = commands.For("UPDATE outbox SET dead = 0, attempts = 0, next_attempt_at = $now, expires_at = $expires, last_error = NULL WHERE id = $id AND dead = 1");
             command.Parameters.AddWithValue("$id", deadLetter.Id);
             command.Parameters.AddWithValue("$now", nowMs);
             command.Parameters.AddWithValue("$expires", expiresAtMs);
@@ -178,10 +166,9 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
 
     // Both counts and the minimum come from indexes (outbox_lane, outbox_age): no table scan, however deep the outbox.
     public Task<OutboxStats> StatsAsync(CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT (SELECT COUNT(*) FROM outbox WHERE dead = 0), (SELECT MIN(created_at) FROM outbox WHERE dead = 0), (SELECT COUNT(*) FROM outbox WHERE dead = 1)";
+            var command = commands.For("SELECT (SELECT COUNT(*) FROM outbox WHERE dead = 0), (SELECT MIN(created_at) FROM outbox WHERE dead = 0), (SELECT COUNT(*) FROM outbox WHERE dead = 1)");
             using var reader = command.ExecuteReader();
             reader.Read();
             return new OutboxStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2));
@@ -190,11 +177,10 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     // Two grouped reads on the (dead, account, target, …) index: pending with their oldest, then dead letters (the
     // index alone, no row read for the up to MaxDeadPerTarget dead letters a lane may hold).
     public Task<IReadOnlyDictionary<string, OutboxStats>> LaneStatsAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyDictionary<string, OutboxStats>>(connection =>
+        RunAsync<IReadOnlyDictionary<string, OutboxStats>>(commands =>
         {
             var lanes = new Dictionary<string, OutboxStats>(StringComparer.Ordinal);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT account, target, COUNT(*), MIN(created_at) FROM outbox WHERE dead = 0 GROUP BY account, target";
+            var command = commands.For("SELECT account, target, COUNT(*), MIN(created_at) FROM outbox WHERE dead = 0 GROUP BY account, target");
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
@@ -203,7 +189,7 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
                 }
             }
 
-            command.CommandText = "SELECT account, target, COUNT(*) FROM outbox WHERE dead = 1 GROUP BY account, target";
+            command = commands.For("SELECT account, target, COUNT(*) FROM outbox WHERE dead = 1 GROUP BY account, target");
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
@@ -220,14 +206,13 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     {
         _operations.Writer.TryComplete();
         _thread.Join(TimeSpan.FromSeconds(10));
-        _connection?.Dispose();
+        _commands?.Dispose();
     }
 
     private Task Update(string sql, OutboxItem item, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
+        RunAsync(commands =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
+            var command = commands.For(sql);
             command.Parameters.AddWithValue("$id", item.Id);
             command.Parameters.AddWithValue("$attempts", item.Attempts);
             command.Parameters.AddWithValue("$next", item.NextAttemptAtMs);
@@ -235,9 +220,9 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, T> run, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<SqliteCommandCache, T> run, CancellationToken cancellationToken)
     {
-        var operation = new Operation(connection => run(connection), cancellationToken);
+        var operation = new Operation(commands => run(commands), cancellationToken);
         if (!_operations.Writer.TryWrite(operation))
         {
             throw new ObjectDisposedException(nameof(SqliteOutboxStore));
@@ -261,14 +246,14 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
 
                 try
                 {
-                    operation.Done.TrySetResult(operation.Run(_connection ??= Open()));
+                    operation.Done.TrySetResult(operation.Run(_commands ??= new SqliteCommandCache(Open())));
                 }
                 catch (Exception e)
                 {
                     if (e is SqliteException { SqliteErrorCode: 10 or 13 or 14 or 26 }) // IOERR, FULL, CANTOPEN, NOTADB: reopen next time
                     {
-                        _connection?.Dispose();
-                        _connection = null;
+                        _commands?.Dispose();
+                        _commands = null;
                     }
 
                     operation.Done.TrySetException(e);
@@ -278,10 +263,9 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
     }
 
     // A write and its removal: proves the file takes writes, and compiles the write path before the first push needs it.
-    private static bool Probe(SqliteConnection connection)
+    private static bool Probe(SqliteCommandCache commands)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR REPLACE INTO outbox ({Columns}, dead) VALUES ('probe', '', '', '', '', 0, '', 0, 0, 0, 9223372036854775807, NULL, 1); DELETE FROM outbox WHERE id = 'probe';";
+        var command = commands.For($"INSERT OR REPLACE INTO outbox ({Columns}, dead) VALUES ('probe', '', '', '', '', 0, '', 0, 0, 0, 9223372036854775807, NULL, 1); DELETE FROM outbox WHERE id = 'probe';");
         command.ExecuteNonQuery();
         return true;
     }
@@ -365,9 +349,9 @@ internal sealed class SqliteOutboxStore : IOutboxStore, IDisposable
         return items;
     }
 
-    private sealed class Operation(Func<SqliteConnection, object?> run, CancellationToken cancellationToken)
+    private sealed class Operation(Func<SqliteCommandCache, object?> run, CancellationToken cancellationToken)
     {
-        public Func<SqliteConnection, object?> Run { get; } = run;
+        public Func<SqliteCommandCache, object?> Run { get; } = run;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
