@@ -9,12 +9,32 @@ namespace MpEventRelay.Inbound;
 /// What the inbound steps tell the operator: the request log line's account, route, targets and outcome (one
 /// property, set once per answer: each Set takes a lock), the masked OpenID, and the warning for a refused request.
 /// </summary>
-internal sealed partial class InboundLog(IDiagnosticContext diagnostics, ILogger<InboundLog> logger)
+/// <param name="diagnostics">The request log line's properties.</param>
+/// <param name="logger">This class's own log lines.</param>
+/// <param name="serilog">The host's Serilog logger (the request log's); Serilog's static one when none is registered.</param>
+internal sealed partial class InboundLog(IDiagnosticContext diagnostics, ILogger<InboundLog> logger, Serilog.ILogger? serilog = null)
 {
-    public void Outcome(AccountModel account, RouteModel? route, string outcome) =>
-        diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.TargetNames ?? "-", outcome).ToString());
+    private readonly Serilog.ILogger _requestLog = (serilog ?? Log.Logger).ForContext(Serilog.Core.Constants.SourceContextPropertyName, "Serilog.AspNetCore.RequestLoggingMiddleware");
 
-    public void OpenId(string openId) => diagnostics.Set("OpenId", OpenIdMask.Mask(openId));
+    public void Outcome(AccountModel account, RouteModel? route, string outcome)
+    {
+        if (RequestLogOn)
+        {
+            diagnostics.Set("Relay", new RelayLogContext(account.Name, route?.Name ?? "-", route?.TargetNames ?? "-", outcome).ToString());
+        }
+    }
+
+    public void OpenId(string openId)
+    {
+        if (RequestLogOn)
+        {
+            diagnostics.Set("OpenId", OpenIdMask.Mask(openId));
+        }
+    }
+
+    // The request line is written at Information (Error for a 5xx, whose reason the relay logs on its own line with the
+    // account and route): below that level nothing would read these properties, and building them is per push.
+    private bool RequestLogOn => _requestLog.IsEnabled(Serilog.Events.LogEventLevel.Information);
 
     /// <summary>Answers <paramref name="rejection"/> (its status and one-line reason) and logs it without secrets.</summary>
     public Task RejectAsync(HttpContext context, AccountModel account, Rejection rejection)
