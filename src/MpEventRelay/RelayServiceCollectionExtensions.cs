@@ -25,6 +25,9 @@ namespace MpEventRelay;
 /// <summary>Registration of the relay's services and middleware.</summary>
 public static class RelayServiceCollectionExtensions
 {
+    // .NET's own meter (GC, allocation, thread pool, locks): on /metrics beside the relay's, read only when scraped.
+    private const string RuntimeMeterName = "System.Runtime";
+
     /// <summary>Adds the relay: configuration model, dedup, delivery through YARP clusters with Polly, health checks.</summary>
     public static IServiceCollection AddMpEventRelay(this IServiceCollection services, IConfiguration configuration)
     {
@@ -64,7 +67,7 @@ public static class RelayServiceCollectionExtensions
 
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<AdminKeyFilter>();
-        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName).AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("MpEventRelay")).WithMetrics(metrics => metrics.AddMeter(RelayMetrics.MeterName, RuntimeMeterName).AddPrometheusExporter());
         if (TracingConfigured(configuration))
         {
             // Off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or its traces variant): with no

@@ -14,6 +14,8 @@ internal static class BareProxy
             [new RouteConfig { RouteId = "all", ClusterId = "target", Match = new RouteMatch { Path = "/{**catch-all}" } }],
             [new ClusterConfig { ClusterId = "target", Destinations = new Dictionary<string, DestinationConfig> { ["d"] = new() { Address = destination } } }]);
         var app = builder.Build();
+        // What the harness compares with the relay's System.Runtime meter: bytes allocated, thread-pool work items done.
+        app.MapGet("/stats", () => $"{GC.GetTotalAllocatedBytes()} {ThreadPool.CompletedWorkItemCount}");
         app.MapReverseProxy();
         await app.RunAsync();
     }

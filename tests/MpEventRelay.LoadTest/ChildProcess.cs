@@ -17,6 +17,9 @@ internal sealed class ChildProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Where the server reports its runtime's counters (<see cref="RuntimeCounters"/>), if it does.</summary>
+    public Uri? CountersUrl { get; set; }
+
     public static ChildProcess Start(string name, string dll, string arguments, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")

@@ -73,6 +73,8 @@ try
 
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromSeconds(10) };
     var load = new LoadGenerator(http);
+    proxy.CountersUrl = new Uri(proxyUrl, "/stats");
+    relays.ForEach(r => r.Process.CountersUrl = new Uri(r.Management, "/metrics"));
     var servers = new[] { (Name: "baseline YARP", Process: proxy, Url: proxyUrl) }.Concat(relays.Select(r => (Name: r.Spec.Label, r.Process, r.Url))).ToArray();
 
     var warmUp = slices.Take(warmUpCap);
@@ -171,9 +173,16 @@ static async Task<LoadResult> Phase(ChildProcess server, IEnumerable<(string Nam
     }
 
     Console.WriteLine($"phase on {server.Name} (pid {server.Id}) starts");
+    var counters = await RuntimeCounters.ReadAsync(server.CountersUrl);
     var cpu = server.CpuTime();
     var result = await run();
-    return result with { ServerCpu = server.CpuTime() - cpu };
+    var used = server.CpuTime() - cpu;
+    var after = await RuntimeCounters.ReadAsync(server.CountersUrl);
+    return result with
+    {
+        ServerCpu = used,
+        ServerRuntime = counters is null || after is null ? null : new RuntimeCounters(after.AllocatedBytes - counters.AllocatedBytes, after.WorkItems - counters.WorkItems),
+    };
 }
 
 int Option(string name, int fallback)

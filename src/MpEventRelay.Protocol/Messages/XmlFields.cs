@@ -6,91 +6,102 @@ namespace MpEventRelay.Protocol.Messages;
 /// </summary>
 public sealed class XmlFields
 {
+    private FieldText _toUserName;
+    private FieldText _fromUserName;
+    private FieldText _createTime;
+    private FieldText _msgType;
+    private FieldText _event;
+    private FieldText _eventKey;
+    private FieldText _ticket;
+    private FieldText _msgId;
+    private FieldText _content;
+    private FieldText _encrypt;
+    private FieldText _msgSignature;
+    private FieldText _timeStamp;
+    private FieldText _nonce;
+    private FieldText _articleCount;
+
     /// <summary><c>ToUserName</c>: the account's <c>gh_…</c> id on a push, the user's OpenID on a reply.</summary>
-    public string? ToUserName { get; internal set; }
+    public string? ToUserName { get => _toUserName.Value; internal set => _toUserName.Set(value); }
 
     /// <summary><c>FromUserName</c>: the user's OpenID on a push.</summary>
-    public string? FromUserName { get; internal set; }
+    public string? FromUserName { get => _fromUserName.Value; internal set => _fromUserName.Set(value); }
 
     /// <summary><c>CreateTime</c> as written (seconds; some bots write milliseconds in replies).</summary>
-    public string? CreateTime { get; internal set; }
+    public string? CreateTime { get => _createTime.Value; internal set => _createTime.Set(value); }
 
     /// <summary><c>MsgType</c>: <c>event</c>, <c>text</c>, <c>image</c>…</summary>
-    public string? MsgType { get; internal set; }
+    public string? MsgType { get => _msgType.Value; internal set => _msgType.Set(value); }
 
     /// <summary><c>Event</c>: <c>subscribe</c>, <c>SCAN</c>, <c>CLICK</c>… (compare case-insensitively).</summary>
-    public string? Event { get; internal set; }
+    public string? Event { get => _event.Value; internal set => _event.Set(value); }
 
     /// <summary><c>EventKey</c>: the QR scene (<c>qrscene_</c>-prefixed on subscribe), the menu key or URL.</summary>
-    public string? EventKey { get; internal set; }
+    public string? EventKey { get => _eventKey.Value; internal set => _eventKey.Set(value); }
 
     /// <summary><c>Ticket</c> of a parametric QR code.</summary>
-    public string? Ticket { get; internal set; }
+    public string? Ticket { get => _ticket.Value; internal set => _ticket.Set(value); }
 
     /// <summary><c>MsgId</c> of a message, or <c>MsgID</c> of a template-send result (64-bit, kept as text).</summary>
-    public string? MsgId { get; internal set; }
+    public string? MsgId { get => _msgId.Value; internal set => _msgId.Set(value); }
 
     /// <summary><c>Content</c> of a text message or text reply.</summary>
-    public string? Content { get; internal set; }
+    public string? Content { get => _content.Value; internal set => _content.Set(value); }
 
     /// <summary><c>Encrypt</c>: the base64 ciphertext, exactly as it stands.</summary>
-    public string? Encrypt { get; internal set; }
+    public string? Encrypt { get => _encrypt.Value; internal set => _encrypt.Set(value); }
 
     /// <summary><c>MsgSignature</c> of an encrypted reply envelope.</summary>
-    public string? MsgSignature { get; internal set; }
+    public string? MsgSignature { get => _msgSignature.Value; internal set => _msgSignature.Set(value); }
 
     /// <summary><c>TimeStamp</c> of an encrypted reply envelope.</summary>
-    public string? TimeStamp { get; internal set; }
+    public string? TimeStamp { get => _timeStamp.Value; internal set => _timeStamp.Set(value); }
 
     /// <summary><c>Nonce</c> of an encrypted reply envelope.</summary>
-    public string? Nonce { get; internal set; }
+    public string? Nonce { get => _nonce.Value; internal set => _nonce.Set(value); }
 
     /// <summary><c>ArticleCount</c> of a news reply, as written.</summary>
-    public string? ArticleCount { get; internal set; }
+    public string? ArticleCount { get => _articleCount.Value; internal set => _articleCount.Set(value); }
 
     /// <summary>How many <c>item</c> elements a news reply's <c>Articles</c> holds; null without <c>Articles</c>.</summary>
     public int? ArticleItems { get; internal set; }
 
+    /// <summary>The <c>Encrypt</c> text as the body holds it, when the flat scanner read it and nobody made it a string yet.</summary>
+    internal ReadOnlyMemory<byte> EncryptUtf8 => _encrypt.Utf8;
+
+    /// <summary>True when the body has an <c>Encrypt</c> element (empty or not), without making its text a string.</summary>
+    internal bool HasEncrypt => _encrypt.IsSet;
+
     /// <summary>True when <paramref name="element"/> was read already.</summary>
-    internal bool Has(WeChatElement element) => element switch
-    {
-        WeChatElement.ToUserName => ToUserName is not null,
-        WeChatElement.FromUserName => FromUserName is not null,
-        WeChatElement.CreateTime => CreateTime is not null,
-        WeChatElement.MsgType => MsgType is not null,
-        WeChatElement.Event => Event is not null,
-        WeChatElement.EventKey => EventKey is not null,
-        WeChatElement.Ticket => Ticket is not null,
-        WeChatElement.MsgId => MsgId is not null,
-        WeChatElement.Content => Content is not null,
-        WeChatElement.Encrypt => Encrypt is not null,
-        WeChatElement.MsgSignature => MsgSignature is not null,
-        WeChatElement.TimeStamp => TimeStamp is not null,
-        WeChatElement.Nonce => Nonce is not null,
-        WeChatElement.ArticleCount => ArticleCount is not null,
-        WeChatElement.Articles => ArticleItems is not null,
-        _ => false,
-    };
+    internal bool Has(WeChatElement element) => element == WeChatElement.Articles ? ArticleItems is not null : Slot(element).IsSet;
 
     /// <summary>Keeps a text element's value; numbers and the envelope's signature are trimmed, as WeChat's SDKs read them.</summary>
-    internal void Set(WeChatElement element, string value)
+    internal void Set(WeChatElement element, string value) => Slot(element).Set(IsTrimmed(element) ? value.Trim() : value);
+
+    /// <summary>Keeps a text element's UTF-8 bytes (a slice of a body that outlives these fields), made a string when first read.</summary>
+    internal void Set(WeChatElement element, ReadOnlyMemory<byte> utf8) => Slot(element).Set(utf8, IsTrimmed(element));
+
+    private static bool IsTrimmed(WeChatElement element) => element is WeChatElement.CreateTime or WeChatElement.MsgId
+        or WeChatElement.MsgSignature or WeChatElement.TimeStamp or WeChatElement.ArticleCount;
+
+    private ref FieldText Slot(WeChatElement element)
     {
         switch (element)
         {
-            case WeChatElement.ToUserName: ToUserName = value; break;
-            case WeChatElement.FromUserName: FromUserName = value; break;
-            case WeChatElement.CreateTime: CreateTime = value.Trim(); break;
-            case WeChatElement.MsgType: MsgType = value; break;
-            case WeChatElement.Event: Event = value; break;
-            case WeChatElement.EventKey: EventKey = value; break;
-            case WeChatElement.Ticket: Ticket = value; break;
-            case WeChatElement.MsgId: MsgId = value.Trim(); break;
-            case WeChatElement.Content: Content = value; break;
-            case WeChatElement.Encrypt: Encrypt = value; break;
-            case WeChatElement.MsgSignature: MsgSignature = value.Trim(); break;
-            case WeChatElement.TimeStamp: TimeStamp = value.Trim(); break;
-            case WeChatElement.Nonce: Nonce = value; break;
-            case WeChatElement.ArticleCount: ArticleCount = value.Trim(); break;
+            case WeChatElement.ToUserName: return ref _toUserName;
+            case WeChatElement.FromUserName: return ref _fromUserName;
+            case WeChatElement.CreateTime: return ref _createTime;
+            case WeChatElement.MsgType: return ref _msgType;
+            case WeChatElement.Event: return ref _event;
+            case WeChatElement.EventKey: return ref _eventKey;
+            case WeChatElement.Ticket: return ref _ticket;
+            case WeChatElement.MsgId: return ref _msgId;
+            case WeChatElement.Content: return ref _content;
+            case WeChatElement.Encrypt: return ref _encrypt;
+            case WeChatElement.MsgSignature: return ref _msgSignature;
+            case WeChatElement.TimeStamp: return ref _timeStamp;
+            case WeChatElement.Nonce: return ref _nonce;
+            case WeChatElement.ArticleCount: return ref _articleCount;
             default: throw new ArgumentOutOfRangeException(nameof(element), element, "Not a text element.");
         }
     }

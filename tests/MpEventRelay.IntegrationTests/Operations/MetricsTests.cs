@@ -51,6 +51,10 @@ public sealed class MetricsTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(0, metrics.Where(m => m.Key.StartsWith("mprelay_outbox_dead{", StringComparison.Ordinal)).Sum(m => m.Value));
         Assert.Equal(0, metrics["mprelay_circuit_state{cluster=\"bot\",destination=\"d0\"}"]);
         Assert.Equal(1, metrics["mprelay_destination_healthy{cluster=\"bot\",destination=\"d0\"}"]);
+
+        // .NET's own meter beside the relay's: what an operator (and the load harness) reads allocation and the pool from.
+        Assert.True(metrics.Where(m => m.Key.StartsWith("dotnet_gc_heap_total_allocated", StringComparison.Ordinal)).Sum(m => m.Value) > 0);
+        Assert.True(metrics.Where(m => m.Key.StartsWith("dotnet_thread_pool_work_item_count", StringComparison.Ordinal)).Sum(m => m.Value) > 0);
     }
 
     // "mprelay_pushes_total{account="main",outcome="delivered",route="login"}" → "delivered/login".
