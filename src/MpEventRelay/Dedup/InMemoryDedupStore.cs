@@ -107,7 +107,9 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
 
     private sealed class Entry(long expiresAt)
     {
-        private readonly TaskCompletionSource<RelayAnswer> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the thread that settles the delivery, as an await would: each request waiting on the
+        // answer goes on to write it. Queueing them to the thread pool instead cost a work item (a wake-up) a push.
+        private readonly TaskCompletionSource<RelayAnswer> _answer = new();
 
         public long ExpiresAt { get; } = expiresAt;
 
@@ -151,8 +153,12 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
                                 _late = Task.FromResult(reply);
                             }
                         },
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
                         TaskScheduler.Default);
                 },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, // a few field writes: not worth a thread-pool work item
                 TaskScheduler.Default);
         }
     }

@@ -24,6 +24,8 @@ internal sealed partial class BackgroundDeliveries(ILogger<BackgroundDeliveries>
                     LogEscaped(e.GetBaseException());
                 }
             },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, // a removal (and rarely a log line): not worth a thread-pool work item
             TaskScheduler.Default);
     }
 

@@ -65,10 +65,15 @@ internal sealed partial class PushRelay(
 
     private Replier Start(TargetModel target, InboundPush push, PushKey key, RelayOptions options)
     {
-        var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-        var result = sender.SendAsync(target, push, key, options, timeout.Token);
-        background.Track(result.ContinueWith(_ => timeout.Dispose(), TaskScheduler.Default));
+        var result = SendWithinTimeoutAsync(target, push, key, options);
+        background.Track(result);
         return new Replier(target, result);
+    }
+
+    private async Task<DeliveryResult> SendWithinTimeoutAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options)
+    {
+        using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
+        return await sender.SendAsync(target, push, key, options, timeout.Token).ConfigureAwait(false);
     }
 
     // Returns null when every copy is recorded (and on its way) or delivered; else why not.

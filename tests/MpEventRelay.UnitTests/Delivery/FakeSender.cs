@@ -29,6 +29,12 @@ internal sealed class FakeSender : ITargetSender
     /// <summary>The cancellation each target's last delivery was given (its time budget).</summary>
     public ConcurrentDictionary<string, CancellationToken> Tokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Completes pending deliveries on the completing thread, running what awaits them inline, as a socket's
+    /// completion does; by default their continuations are queued, so a test never runs the relay on its own stack.
+    /// </summary>
+    public bool CompletesInline { get; set; }
+
     public int CallsTo(string target) => Calls.Count(c => c.Target == target);
 
     public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
@@ -40,7 +46,7 @@ internal sealed class FakeSender : ITargetSender
             return Task.FromResult(now);
         }
 
-        var pending = new TaskCompletionSource<DeliveryResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new TaskCompletionSource<DeliveryResult>(CompletesInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[target.Name] = pending;
         return pending.Task;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using MpEventRelay.Dedup;
 using MpEventRelay.Delivery;
 using MpEventRelay.Outbox;
 using MpEventRelay.Relaying;
@@ -33,6 +34,31 @@ public sealed class PushRelayTests : IDisposable
         Assert.Equal(1, metrics.Of("mprelay.replies.chosen{account=main,route=everything-else,target=bot}"));
         Assert.Equal(0, metrics.Of("mprelay.deadline.misses{account=main}"));
     }
+
+    [Fact]
+    public async Task The_answer_is_settled_on_the_thread_that_delivered_the_push_with_no_thread_pool_hop()
+    {
+        // Queued continuations (the dedup entry's, the timeout's disposal, the background tracking) cost 4 thread-pool
+        // work items a push more than YARP under load: 5.4 against 1.4 a request, measured. Inline, the answer is
+        // ready the moment the target's answer is.
+        _core.Sender.CompletesInline = true;
+        _core.Sender.Answer("bot", _ => null);
+
+        var relaying = _core.Relay.RelayAsync(_core.Delivery(b => b.Text("hi", 7)));
+        var request = AwaitAsTheRequestDoes(relaying);
+        Assert.False(request.IsCompleted);
+        // From a pool thread, as a socket completes: xUnit's synchronization context would stop any inlining.
+        var settledInline = await Task.Run(() =>
+        {
+            _core.Sender.Complete("bot", FakeSender.Delivered());
+            return request.IsCompletedSuccessfully;
+        });
+
+        Assert.True(settledInline);
+        Assert.Equal("delivered", (await request).Outcome);
+    }
+
+    private static async Task<RelayAnswer> AwaitAsTheRequestDoes(Task<RelayAnswer> answer) => await answer.ConfigureAwait(false);
 
     [Fact]
     public async Task With_one_replier_delivered_and_another_failed_the_answer_is_delivered_and_the_failure_queued()
