@@ -53,11 +53,43 @@ public sealed class WeChatCryptor
     /// <summary>Encrypts with a given 16-byte prefix. Only the published test vectors need this.</summary>
     internal string Encrypt(ReadOnlySpan<byte> message, ReadOnlySpan<byte> randomPrefix, AesKeySlot key = AesKeySlot.Current)
     {
+        var cipher = ArrayPool<byte>.Shared.Rent(CiphertextLength(message.Length));
+        try
+        {
+            var written = EncryptCore(message, randomPrefix, cipher, key);
+            return Convert.ToBase64String(cipher.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(cipher);
+        }
+    }
+
+    /// <summary>The length in bytes of the ciphertext of a <paramref name="messageLength"/>-byte message (before base64).</summary>
+    public int CiphertextLength(int messageLength)
+    {
+        var unpadded = HeaderLength + messageLength + _appId.Length;
+        return unpadded + PadBlock - (unpadded % PadBlock);
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="message"/> with a fresh random prefix into <paramref name="destination"/> (at least
+    /// <see cref="CiphertextLength"/> bytes): the raw ciphertext, for a caller that writes its base64 where it is needed.
+    /// </summary>
+    /// <returns>The bytes written.</returns>
+    public int EncryptTo(ReadOnlySpan<byte> message, Span<byte> destination, AesKeySlot key = AesKeySlot.Current)
+    {
+        Span<byte> random = stackalloc byte[RandomLength];
+        RandomNumberGenerator.Fill(random);
+        return EncryptCore(message, random, destination, key);
+    }
+
+    private int EncryptCore(ReadOnlySpan<byte> message, ReadOnlySpan<byte> randomPrefix, Span<byte> destination, AesKeySlot key)
+    {
         var unpadded = HeaderLength + message.Length + _appId.Length;
-        var pad = PadBlock - (unpadded % PadBlock);
-        var total = unpadded + pad;
+        var total = CiphertextLength(message.Length);
+        var pad = total - unpadded;
         var plain = ArrayPool<byte>.Shared.Rent(total);
-        var cipher = ArrayPool<byte>.Shared.Rent(total);
         try
         {
             randomPrefix[..RandomLength].CopyTo(plain);
@@ -65,15 +97,12 @@ public sealed class WeChatCryptor
             message.CopyTo(plain.AsSpan(HeaderLength));
             _appId.CopyTo(plain.AsSpan(HeaderLength + message.Length));
             plain.AsSpan(unpadded, pad).Fill((byte)pad);
-
-            var written = KeyFor(key).Encrypt(plain.AsSpan(0, total), cipher);
-            return Convert.ToBase64String(cipher.AsSpan(0, written));
+            return KeyFor(key).Encrypt(plain.AsSpan(0, total), destination);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plain.AsSpan(0, total));
             ArrayPool<byte>.Shared.Return(plain);
-            ArrayPool<byte>.Shared.Return(cipher);
         }
     }
 
@@ -87,10 +116,16 @@ public sealed class WeChatCryptor
     public DecryptedMessage Decrypt(string encrypt)
     {
         ArgumentNullException.ThrowIfNull(encrypt);
+        return Decrypt(encrypt.AsSpan());
+    }
+
+    /// <summary>Decrypts an <c>Encrypt</c> text that is not (yet) a string; as <see cref="Decrypt(string)"/>.</summary>
+    public DecryptedMessage Decrypt(ReadOnlySpan<char> encrypt)
+    {
         var cipher = ArrayPool<byte>.Shared.Rent((encrypt.Length * 3 / 4) + 3);
         try
         {
-            if (!Convert.TryFromBase64String(encrypt, cipher, out var length) || length == 0 || length % 16 != 0)
+            if (!Convert.TryFromBase64Chars(encrypt, cipher, out var length) || length == 0 || length % 16 != 0)
             {
                 throw new ProtocolException(ProtocolError.BadKey, "Encrypt is not base64 of whole AES blocks.");
             }

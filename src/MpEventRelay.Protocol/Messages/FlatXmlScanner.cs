@@ -28,8 +28,10 @@ internal static class FlatXmlScanner
     private static ReadOnlySpan<byte> CdataClose => "]]>"u8;
 
     /// <summary>Fills <paramref name="fields"/> and returns true, or returns false (with <paramref name="fields"/> partly filled) for XmlReader to read it.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> body, XmlFields fields)
+    /// <remarks>The fields keep slices of <paramref name="memory"/> and make them strings when first read: keep it unchanged.</remarks>
+    public static bool TryRead(ReadOnlyMemory<byte> memory, XmlFields fields)
     {
+        var body = memory.Span;
         if (!body.StartsWith("<xml>"u8) || body.IndexOfAny(ControlBytes) >= 0 || HasNonCharacter(body) || !Utf8.IsValid(body))
         {
             return false;
@@ -44,14 +46,14 @@ internal static class FlatXmlScanner
                 return rest["</xml>"u8.Length..].TrimStart(Whitespace).IsEmpty;
             }
 
-            if (!TryReadElement(ref rest, fields))
+            if (!TryReadElement(ref rest, memory, fields))
             {
                 return false;
             }
         }
     }
 
-    private static bool TryReadElement(ref ReadOnlySpan<byte> rest, XmlFields fields)
+    private static bool TryReadElement(ref ReadOnlySpan<byte> rest, ReadOnlyMemory<byte> body, XmlFields fields)
     {
         if (!TryReadTag(ref rest, "<"u8, out var name) || !TryReadValue(ref rest, out var value))
         {
@@ -77,7 +79,15 @@ internal static class FlatXmlScanner
             return false;
         }
 
-        fields.Set(element, Encoding.UTF8.GetString(value));
+        if (body.Span.Overlaps(value, out var offset))
+        {
+            fields.Set(element, body.Slice(offset, value.Length));
+        }
+        else
+        {
+            fields.Set(element, string.Empty); // an empty value overlaps nothing
+        }
+
         return true;
     }
 

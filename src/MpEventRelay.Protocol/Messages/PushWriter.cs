@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using MpEventRelay.Protocol.Signing;
 
@@ -21,41 +23,78 @@ public static class PushWriter
     /// <param name="encrypt">An existing <c>Encrypt</c> of the same bytes under the receiver's key, to reuse instead of encrypting again.</param>
     public static OutgoingPush Write(PushMessage message, WeChatKeys keys, EncryptionMode mode, string timestamp, string nonce, string? encrypt = null)
     {
-        var query = $"signature={WeChatSignature.Compute(keys.Token, timestamp, nonce)}&timestamp={Uri.EscapeDataString(timestamp)}&nonce={Uri.EscapeDataString(nonce)}&openid={Uri.EscapeDataString(message.FromUserName)}";
+        var signature = WeChatSignature.Compute(keys.Token, timestamp, nonce);
         if (mode == EncryptionMode.Plaintext)
         {
-            return new OutgoingPush(message.Xml.ToArray(), query);
+            return new OutgoingPush(message.Xml.ToArray(), Query(signature, timestamp, nonce, message.FromUserName, null));
         }
 
-        encrypt ??= keys.RequireCryptor().Encrypt(message.Xml.Span);
-        query += $"&encrypt_type=aes&msg_signature={WeChatSignature.Compute(keys.Token, timestamp, nonce, encrypt)}";
+        if (encrypt is not null)
+        {
+            return Encrypted(message, keys, mode, timestamp, nonce, signature, encrypt);
+        }
+
+        // The new Encrypt goes from the cipher's bytes to base64 characters in rented buffers and from there into the
+        // body: it is never a string of its own (about 2 KB a push).
+        var cryptor = keys.RequireCryptor();
+        var cipher = ArrayPool<byte>.Shared.Rent(cryptor.CiphertextLength(message.Xml.Length));
+        char[]? base64 = null;
+        try
+        {
+            var length = cryptor.EncryptTo(message.Xml.Span, cipher);
+            base64 = ArrayPool<char>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(length));
+            Convert.TryToBase64Chars(cipher.AsSpan(0, length), base64, out var written);
+            return Encrypted(message, keys, mode, timestamp, nonce, signature, base64.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(cipher);
+            if (base64 is not null)
+            {
+                ArrayPool<char>.Shared.Return(base64);
+            }
+        }
+    }
+
+    private static OutgoingPush Encrypted(PushMessage message, WeChatKeys keys, EncryptionMode mode, string timestamp, string nonce, string signature, ReadOnlySpan<char> encrypt)
+    {
+        var msgSignature = WeChatSignature.Compute(keys.Token, timestamp, nonce, encrypt);
         var end = message.Xml.Span.LastIndexOf(XmlEnd);
         var body = mode == EncryptionMode.Compatible && end >= 0
             ? CompatibleBody(message.Xml.Span, end, encrypt)
             : SecureBody(message.ToUserName, encrypt);
-        return new OutgoingPush(body, query);
+        return new OutgoingPush(body, Query(signature, timestamp, nonce, message.FromUserName, msgSignature));
     }
+
+    private static string Query(string signature, string timestamp, string nonce, string openId, string? msgSignature) => msgSignature is null
+        ? $"signature={signature}&timestamp={Uri.EscapeDataString(timestamp)}&nonce={Uri.EscapeDataString(nonce)}&openid={Uri.EscapeDataString(openId)}"
+        : $"signature={signature}&timestamp={Uri.EscapeDataString(timestamp)}&nonce={Uri.EscapeDataString(nonce)}&openid={Uri.EscapeDataString(openId)}&encrypt_type=aes&msg_signature={msgSignature}";
 
     // The bodies are written straight into one array: Encrypt is base64 (ASCII, never "]]>"), so it needs no escaping.
     private static ReadOnlySpan<byte> EncryptOpen => "<Encrypt><![CDATA["u8;
 
     private static ReadOnlySpan<byte> EncryptClose => "]]></Encrypt>"u8;
 
-    private static byte[] SecureBody(string toUserName, string encrypt)
+    private static ReadOnlySpan<byte> ToOpen => "<xml><ToUserName><![CDATA["u8;
+
+    private static ReadOnlySpan<byte> ToClose => "]]></ToUserName>"u8;
+
+    private static byte[] SecureBody(string toUserName, ReadOnlySpan<char> encrypt)
     {
-        var to = new StringBuilder(toUserName.Length + 40);
-        XmlText.AppendCdataElement(to, "ToUserName", toUserName);
-        var toLength = Encoding.UTF8.GetByteCount(to.ToString());
-        var body = new byte["<xml>"u8.Length + toLength + EncryptOpen.Length + encrypt.Length + EncryptClose.Length + XmlEnd.Length];
-        var written = Append(body, 0, "<xml>"u8);
-        written += Encoding.UTF8.GetBytes(to.ToString(), body.AsSpan(written));
+        // As XmlText.AppendCdataElement writes it: a "]]>" inside the id splits the CDATA section.
+        var to = toUserName.Contains("]]>", StringComparison.Ordinal) ? toUserName.Replace("]]>", "]]]]><![CDATA[>", StringComparison.Ordinal) : toUserName;
+        var toLength = Encoding.UTF8.GetByteCount(to);
+        var body = new byte[ToOpen.Length + toLength + ToClose.Length + EncryptOpen.Length + encrypt.Length + EncryptClose.Length + XmlEnd.Length];
+        var written = Append(body, 0, ToOpen);
+        written += Encoding.UTF8.GetBytes(to, body.AsSpan(written));
+        written = Append(body, written, ToClose);
         written = AppendEncrypt(body, written, encrypt);
         Append(body, written, XmlEnd);
         return body;
     }
 
     // Compatible mode is the message itself with the Encrypt element added before </xml>.
-    private static byte[] CompatibleBody(ReadOnlySpan<byte> message, int end, string encrypt)
+    private static byte[] CompatibleBody(ReadOnlySpan<byte> message, int end, ReadOnlySpan<char> encrypt)
     {
         var body = new byte[message.Length + EncryptOpen.Length + encrypt.Length + EncryptClose.Length];
         var written = Append(body, 0, message[..end]);
@@ -64,7 +103,7 @@ public static class PushWriter
         return body;
     }
 
-    private static int AppendEncrypt(byte[] body, int at, string encrypt)
+    private static int AppendEncrypt(byte[] body, int at, ReadOnlySpan<char> encrypt)
     {
         at = Append(body, at, EncryptOpen);
         at += Encoding.ASCII.GetBytes(encrypt, body.AsSpan(at));

@@ -24,8 +24,7 @@ public static class WeChatXmlReader
         CloseInput = true,
     };
 
-
-    /// <summary>Reads the simple top-level elements of a body.</summary>
+    /// <summary>Reads the simple top-level elements of a body. The fields may refer to its bytes: keep them unchanged while the fields are in use.</summary>
     /// <exception cref="ProtocolException"><see cref="ProtocolError.TooLarge"/>, <see cref="ProtocolError.Dtd"/> or <see cref="ProtocolError.NotXml"/>.</exception>
     public static XmlFields Read(ReadOnlyMemory<byte> body, int maxBytes = DefaultMaxBytes) => Read(body, maxBytes, flat: true);
 
@@ -55,7 +54,7 @@ public static class WeChatXmlReader
         try
         {
             var fields = new XmlFields();
-            return flat && FlatXmlScanner.TryRead(body.Span, fields) ? fields : ReadWithXmlReader(body);
+            return flat && FlatXmlScanner.TryRead(body, fields) ? fields : ReadWithXmlReader(body);
         }
         catch (XmlException e)
         {

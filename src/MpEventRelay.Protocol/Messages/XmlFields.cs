@@ -66,8 +66,11 @@ public sealed class XmlFields
     /// <summary>How many <c>item</c> elements a news reply's <c>Articles</c> holds; null without <c>Articles</c>.</summary>
     public int? ArticleItems { get; internal set; }
 
-    /// <summary>The <c>Encrypt</c> text as the body holds it, when the flat scanner read it and nobody made it a string yet.</summary>
+    /// <summary>The <c>Encrypt</c> text as the body holds it, when <see cref="EncryptIsUtf8"/>.</summary>
     internal ReadOnlyMemory<byte> EncryptUtf8 => _encrypt.Utf8;
+
+    /// <summary>True when the flat scanner read <c>Encrypt</c> and nobody has made it a string yet.</summary>
+    internal bool EncryptIsUtf8 => _encrypt.HasUtf8;
 
     /// <summary>True when the body has an <c>Encrypt</c> element (empty or not), without making its text a string.</summary>
     internal bool HasEncrypt => _encrypt.IsSet;

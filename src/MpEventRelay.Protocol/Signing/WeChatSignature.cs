@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace MpEventRelay.Protocol.Signing;
 
@@ -20,17 +19,18 @@ public static class WeChatSignature
     public static string Compute(string token, string timestamp, string nonce)
     {
         Span<byte> hash = stackalloc byte[Sha1Length];
-        Span<string> parts = [token, timestamp, nonce];
-        Hash(parts, hash);
+        new SignatureParts(token, timestamp, nonce).Hash(hash);
         return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>The <c>msg_signature</c> of an encrypted push, or the <c>MsgSignature</c> of an encrypted reply.</summary>
-    public static string Compute(string token, string timestamp, string nonce, string encrypt)
+    public static string Compute(string token, string timestamp, string nonce, string encrypt) => Compute(token, timestamp, nonce, encrypt.AsSpan());
+
+    /// <summary>The <c>msg_signature</c> over an <c>Encrypt</c> that is not (yet) a string.</summary>
+    public static string Compute(string token, string timestamp, string nonce, ReadOnlySpan<char> encrypt)
     {
         Span<byte> hash = stackalloc byte[Sha1Length];
-        Span<string> parts = [token, timestamp, nonce, encrypt];
-        Hash(parts, hash);
+        new SignatureParts(token, timestamp, nonce, encrypt).Hash(hash);
         return Convert.ToHexStringLower(hash);
     }
 
@@ -38,44 +38,19 @@ public static class WeChatSignature
     public static bool Verify(string? signature, string token, string timestamp, string nonce)
     {
         Span<byte> expected = stackalloc byte[Sha1Length];
-        Span<string> parts = [token, timestamp, nonce];
-        Hash(parts, expected);
+        new SignatureParts(token, timestamp, nonce).Hash(expected);
         return MatchesHex(signature, expected);
     }
 
     /// <summary>Checks a <c>msg_signature</c> / <c>MsgSignature</c> in constant time; false for a missing or malformed one.</summary>
-    public static bool Verify(string? signature, string token, string timestamp, string nonce, string encrypt)
+    public static bool Verify(string? signature, string token, string timestamp, string nonce, string encrypt) => Verify(signature, token, timestamp, nonce, encrypt.AsSpan());
+
+    /// <summary>Checks a <c>msg_signature</c> over an <c>Encrypt</c> that is not (yet) a string.</summary>
+    public static bool Verify(string? signature, string token, string timestamp, string nonce, ReadOnlySpan<char> encrypt)
     {
         Span<byte> expected = stackalloc byte[Sha1Length];
-        Span<string> parts = [token, timestamp, nonce, encrypt];
-        Hash(parts, expected);
+        new SignatureParts(token, timestamp, nonce, encrypt).Hash(expected);
         return MatchesHex(signature, expected);
-    }
-
-    private static void Hash(Span<string> parts, Span<byte> destination)
-    {
-        parts.Sort(StringComparer.Ordinal);
-        var length = 0;
-        foreach (var part in parts)
-        {
-            length += Encoding.UTF8.GetByteCount(part);
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var written = 0;
-            foreach (var part in parts)
-            {
-                written += Encoding.UTF8.GetBytes(part, rented.AsSpan(written));
-            }
-
-            SHA1.HashData(rented.AsSpan(0, written), destination);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 
     private static bool MatchesHex(string? provided, ReadOnlySpan<byte> expected)

@@ -85,7 +85,7 @@ public sealed class FlatXmlScannerTests
 
     [Fact]
     public void Leaves_invalid_UTF8_to_XmlReader() =>
-        Assert.False(FlatXmlScanner.TryRead([.. "<xml><Event>"u8, 0xC3, 0x28, .. "</Event></xml>"u8], new XmlFields()));
+        Assert.False(FlatXmlScanner.TryRead((byte[])[.. "<xml><Event>"u8, 0xC3, 0x28, .. "</Event></xml>"u8], new XmlFields()));
 
     [Fact]
     public void Agrees_with_XmlReader_on_generated_and_mutated_bodies()

@@ -31,6 +31,18 @@ public sealed class PushDecoderTests
     }
 
     [Fact]
+    public void An_Encrypt_that_is_not_ASCII_is_verified_as_the_text_it_is_then_refused_as_not_base64()
+    {
+        // Base64 is read from the body's bytes as characters; other bytes must not be read as something else.
+        const string encrypt = "é+QUJD";
+        var query = V5Query() with { MsgSignature = MpEventRelay.Protocol.Signing.WeChatSignature.Compute(Vectors.V5.Token, V5Query().Timestamp!, V5Query().Nonce!, encrypt) };
+
+        var error = Assert.Throws<ProtocolException>(() => V5Decoder().Decode(query, Vectors.Utf8($"<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>")));
+
+        Assert.Equal(ProtocolError.BadKey, error.Error);
+    }
+
+    [Fact]
     public void Encrypted_push_is_recognised_by_its_Encrypt_element_even_without_encrypt_type()
     {
         var push = V5Decoder().Decode(V5Query() with { EncryptType = null }, Vectors.Utf8(Vectors.V5.SecureBody));
