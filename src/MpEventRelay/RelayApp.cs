@@ -28,8 +28,11 @@ public static class RelayApp
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 // ASP.NET Core's own request log prints the query string (OpenID, signatures); Serilog's request log
-                // replaces it, and no configuration can turn it back on.
-                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
+                // replaces it, and no configuration can turn it back on. Off, not Warning: while this logger is on at
+                // any level, ASP.NET Core starts an Activity per request for its log scopes, and HttpClient a child
+                // one per delivery with a traceparent header (about 2 KB a push); tracing, when configured, starts
+                // them itself. It logs nothing above Information that another category does not.
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LevelAlias.Off)
                 // YARP's "Proxying to <url>" prints the query string: through the API gateway, that is WeChat's token.
                 .MinimumLevel.Override("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogEventLevel.Warning);
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())

@@ -32,7 +32,8 @@ internal sealed class BoundedBody(RelayMetrics metrics)
         using var budget = new TimeBudget(within, time, aborted);
         try
         {
-            var buffer = new byte[Math.Min(FirstChunk, maxBytes + 1)];
+            // An announced length is the size needed (one byte more sees the end without growing); else a first chunk.
+            var buffer = new byte[request.ContentLength is { } announced ? announced + 1 : Math.Min(FirstChunk, maxBytes + 1)];
             var length = 0;
             while (true)
             {

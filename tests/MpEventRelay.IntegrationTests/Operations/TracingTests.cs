@@ -54,5 +54,21 @@ public sealed class TracingTests
         }, TimeSpan.FromSeconds(15)), $"the collector got {exported.Count} export(s); relay output:\n{relay.Output}");
     }
 
+    [Fact]
+    public async Task Off_no_activity_is_started_so_no_traceparent_reaches_a_target()
+    {
+        // While ASP.NET Core's hosting logger was on at any level, each request got an Activity and each delivery a
+        // child one with a traceparent header, tracing or not (about 2 KB a push).
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        using var relay = await RelayProcess.StartAsync(RelayProcess.NewWorkDirectory(), RelayConfig.ModeTwo(idaas, bot).ToJson());
+        using var http = new HttpClient();
+
+        var answer = await new WeChatPushClient(http, Keys.Account).PushAsync(relay.Url("/wechat/main"), Pushes.From().Text("untraced", Pushes.NewMsgId()), EncryptionMode.Secure);
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.False(Assert.Single(bot.Received).Headers.ContainsKey("traceparent"));
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }
