@@ -81,7 +81,7 @@ internal static class FlatXmlScanner
 
         if (body.Span.Overlaps(value, out var offset))
         {
-            fields.Set(element, body.Slice(offset, value.Length));
+            fields.Set(element, body, offset, value.Length);
         }
         else
         {

@@ -6,6 +6,7 @@ namespace MpEventRelay.Protocol.Messages;
 /// </summary>
 public sealed class XmlFields
 {
+    private ReadOnlyMemory<byte> _source; // the body the flat scanner read, whose bytes the fields still point into
     private FieldText _toUserName;
     private FieldText _fromUserName;
     private FieldText _createTime;
@@ -22,52 +23,52 @@ public sealed class XmlFields
     private FieldText _articleCount;
 
     /// <summary><c>ToUserName</c>: the account's <c>gh_…</c> id on a push, the user's OpenID on a reply.</summary>
-    public string? ToUserName { get => _toUserName.Value; internal set => _toUserName.Set(value); }
+    public string? ToUserName { get => Text(ref _toUserName, WeChatElement.ToUserName); internal set => _toUserName.Set(value); }
 
     /// <summary><c>FromUserName</c>: the user's OpenID on a push.</summary>
-    public string? FromUserName { get => _fromUserName.Value; internal set => _fromUserName.Set(value); }
+    public string? FromUserName { get => Text(ref _fromUserName, WeChatElement.FromUserName); internal set => _fromUserName.Set(value); }
 
     /// <summary><c>CreateTime</c> as written (seconds; some bots write milliseconds in replies).</summary>
-    public string? CreateTime { get => _createTime.Value; internal set => _createTime.Set(value); }
+    public string? CreateTime { get => Text(ref _createTime, WeChatElement.CreateTime); internal set => _createTime.Set(value); }
 
     /// <summary><c>MsgType</c>: <c>event</c>, <c>text</c>, <c>image</c>…</summary>
-    public string? MsgType { get => _msgType.Value; internal set => _msgType.Set(value); }
+    public string? MsgType { get => Text(ref _msgType, WeChatElement.MsgType); internal set => _msgType.Set(value); }
 
     /// <summary><c>Event</c>: <c>subscribe</c>, <c>SCAN</c>, <c>CLICK</c>… (compare case-insensitively).</summary>
-    public string? Event { get => _event.Value; internal set => _event.Set(value); }
+    public string? Event { get => Text(ref _event, WeChatElement.Event); internal set => _event.Set(value); }
 
     /// <summary><c>EventKey</c>: the QR scene (<c>qrscene_</c>-prefixed on subscribe), the menu key or URL.</summary>
-    public string? EventKey { get => _eventKey.Value; internal set => _eventKey.Set(value); }
+    public string? EventKey { get => Text(ref _eventKey, WeChatElement.EventKey); internal set => _eventKey.Set(value); }
 
     /// <summary><c>Ticket</c> of a parametric QR code.</summary>
-    public string? Ticket { get => _ticket.Value; internal set => _ticket.Set(value); }
+    public string? Ticket { get => Text(ref _ticket, WeChatElement.Ticket); internal set => _ticket.Set(value); }
 
     /// <summary><c>MsgId</c> of a message, or <c>MsgID</c> of a template-send result (64-bit, kept as text).</summary>
-    public string? MsgId { get => _msgId.Value; internal set => _msgId.Set(value); }
+    public string? MsgId { get => Text(ref _msgId, WeChatElement.MsgId); internal set => _msgId.Set(value); }
 
     /// <summary><c>Content</c> of a text message or text reply.</summary>
-    public string? Content { get => _content.Value; internal set => _content.Set(value); }
+    public string? Content { get => Text(ref _content, WeChatElement.Content); internal set => _content.Set(value); }
 
     /// <summary><c>Encrypt</c>: the base64 ciphertext, exactly as it stands.</summary>
-    public string? Encrypt { get => _encrypt.Value; internal set => _encrypt.Set(value); }
+    public string? Encrypt { get => Text(ref _encrypt, WeChatElement.Encrypt); internal set => _encrypt.Set(value); }
 
     /// <summary><c>MsgSignature</c> of an encrypted reply envelope.</summary>
-    public string? MsgSignature { get => _msgSignature.Value; internal set => _msgSignature.Set(value); }
+    public string? MsgSignature { get => Text(ref _msgSignature, WeChatElement.MsgSignature); internal set => _msgSignature.Set(value); }
 
     /// <summary><c>TimeStamp</c> of an encrypted reply envelope.</summary>
-    public string? TimeStamp { get => _timeStamp.Value; internal set => _timeStamp.Set(value); }
+    public string? TimeStamp { get => Text(ref _timeStamp, WeChatElement.TimeStamp); internal set => _timeStamp.Set(value); }
 
     /// <summary><c>Nonce</c> of an encrypted reply envelope.</summary>
-    public string? Nonce { get => _nonce.Value; internal set => _nonce.Set(value); }
+    public string? Nonce { get => Text(ref _nonce, WeChatElement.Nonce); internal set => _nonce.Set(value); }
 
     /// <summary><c>ArticleCount</c> of a news reply, as written.</summary>
-    public string? ArticleCount { get => _articleCount.Value; internal set => _articleCount.Set(value); }
+    public string? ArticleCount { get => Text(ref _articleCount, WeChatElement.ArticleCount); internal set => _articleCount.Set(value); }
 
     /// <summary>How many <c>item</c> elements a news reply's <c>Articles</c> holds; null without <c>Articles</c>.</summary>
     public int? ArticleItems { get; internal set; }
 
     /// <summary>The <c>Encrypt</c> text as the body holds it, when <see cref="EncryptIsUtf8"/>.</summary>
-    internal ReadOnlyMemory<byte> EncryptUtf8 => _encrypt.Utf8;
+    internal ReadOnlyMemory<byte> EncryptUtf8 => _encrypt.Utf8(_source);
 
     /// <summary>True when the flat scanner read <c>Encrypt</c> and nobody has made it a string yet.</summary>
     internal bool EncryptIsUtf8 => _encrypt.HasUtf8;
@@ -81,8 +82,14 @@ public sealed class XmlFields
     /// <summary>Keeps a text element's value; numbers and the envelope's signature are trimmed, as WeChat's SDKs read them.</summary>
     internal void Set(WeChatElement element, string value) => Slot(element).Set(IsTrimmed(element) ? value.Trim() : value);
 
-    /// <summary>Keeps a text element's UTF-8 bytes (a slice of a body that outlives these fields), made a string when first read.</summary>
-    internal void Set(WeChatElement element, ReadOnlyMemory<byte> utf8) => Slot(element).Set(utf8, IsTrimmed(element));
+    /// <summary>Keeps where a text element's UTF-8 bytes are in <paramref name="source"/> (kept unchanged by its owner), made a string when first read.</summary>
+    internal void Set(WeChatElement element, ReadOnlyMemory<byte> source, int start, int length)
+    {
+        _source = source;
+        Slot(element).Set(start, length);
+    }
+
+    private string? Text(ref FieldText field, WeChatElement element) => field.Value(_source, IsTrimmed(element));
 
     private static bool IsTrimmed(WeChatElement element) => element is WeChatElement.CreateTime or WeChatElement.MsgId
         or WeChatElement.MsgSignature or WeChatElement.TimeStamp or WeChatElement.ArticleCount;
