@@ -99,14 +99,20 @@ try
         }
     }
 
-    var fixedRatePushes = slices.Take(rate * seconds);
-    var fixedRate = new List<LoadResult>();
-    foreach (var server in servers)
+    // The fixed-rate phases too, once per round, each round in an order rotated over every server (YARP included):
+    // a p99 difference cannot come from always running first or last.
+    var fixedRate = servers.Select(_ => new List<LoadResult>()).ToArray();
+    for (var round = 0; round < rounds; round++)
     {
-        fixedRate.Add(await Phase(server.Process, servers, () => load.RunFixedRateAsync($"{server.Name}, {rate}/s", server.Url, fixedRatePushes, rate, TimeSpan.FromSeconds(seconds))));
+        var fixedRatePushes = slices.Take(rate * seconds);
+        foreach (var s in Enumerable.Range(0, servers.Length).Select(i => (i + round) % servers.Length))
+        {
+            var server = servers[s];
+            fixedRate[s].Add(await Phase(server.Process, servers, () => load.RunFixedRateAsync($"{server.Name}, {rate}/s", server.Url, fixedRatePushes, rate, TimeSpan.FromSeconds(seconds))));
+        }
     }
 
-    var results = fullSpeed.Select((r, s) => LoadResult.Combine(r[0].Name, r)).Concat(fixedRate).ToList();
+    var results = fullSpeed.Concat(fixedRate).Select(r => LoadResult.Combine(r[0].Name, r)).ToList();
     var rssSeries = new List<string>();
     if (soak > 0)
     {
@@ -135,9 +141,10 @@ try
         var label = relays[r].Spec.Label;
         var ratios = fullSpeed[r + 1].Select((result, round) => result.Throughput / fullSpeed[0][round].Throughput).ToArray();
         Console.WriteLine($"throughput {label} / baseline: {ratios.Average():0.00}× (rounds: {string.Join(", ", ratios.Select(x => $"{x:0.00}×"))})");
-        Console.WriteLine($"p99 at {rate}/s: {label} {fixedRate[r + 1].Percentile(99):0.00} ms, baseline {fixedRate[0].Percentile(99):0.00} ms, added {fixedRate[r + 1].Percentile(99) - fixedRate[0].Percentile(99):0.00} ms");
+        var added = fixedRate[r + 1].Select((result, round) => result.Percentile(99) - fixedRate[0][round].Percentile(99)).ToArray();
+        Console.WriteLine($"p99 at {rate}/s: {label} {LoadResult.Combine(label, fixedRate[r + 1]).Percentile(99):0.00} ms, baseline {LoadResult.Combine("yarp", fixedRate[0]).Percentile(99):0.00} ms (all rounds' latencies); added {added.Average():0.00} ms (mean of rounds: {string.Join(", ", added.Select(x => $"{x:+0.00;-0.00}"))})");
         Console.WriteLine($"{label} RSS: {rssBefore[r] / 1048576.0:0} MB after warm-up, {relays[r].Process.RssBytes() / 1048576.0:0} MB at the end");
-        var pushesSeen = warmUp.Count + (rounds * fullSpeedCap) + fixedRatePushes.Count + (r == 0 ? soak : 0);
+        var pushesSeen = warmUp.Count + (rounds * fullSpeedCap) + (rounds * rate * seconds) + (r == 0 ? soak : 0);
         var outboxThread = relays[r].Process.ThreadCpuTime("sqlite-outbox");
         Console.WriteLine($"{label} outbox thread (SQLite): {outboxThread.TotalSeconds:0.0} s CPU, {outboxThread.TotalMicroseconds / pushesSeen:0.0} µs a push");
         if (relays[r].Spec.Trail is not false)
