@@ -17,6 +17,9 @@ switch (args.FirstOrDefault())
     case "proxy":
         await BareProxy.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
         return 0;
+    case "allocations":
+        AllocationSampler.Run(int.Parse(args[1], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(args[2], CultureInfo.InvariantCulture)));
+        return 0;
 }
 
 var seconds = Option("--seconds", 10);
