@@ -49,4 +49,15 @@ public sealed class PushWriterTests
         Assert.Contains("msg_signature=" + Vectors.V5.MsgSignature, push.QueryString, StringComparison.Ordinal);
         Assert.Contains("signature=" + Vectors.V5.Signature, push.QueryString, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_ToUserName_holding_the_CDATA_end_survives_the_secure_envelope()
+    {
+        var message = PushMessage.Parse(Vectors.Utf8("<xml><ToUserName><![CDATA[gh_a]]]]><![CDATA[>b]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType></xml>"));
+
+        var push = PushWriter.Write(message, Target, EncryptionMode.Secure, "1", "2");
+
+        Assert.Equal("gh_a]]>b", WeChatXmlReader.Read(push.Body).ToUserName);
+        Assert.Equal(message.Xml.ToArray(), new PushDecoder(Target.Token, Target.Cryptor).Decode(PushQuery.Parse(push.QueryString), push.Body).Message.Xml.ToArray());
+    }
 }
