@@ -62,7 +62,15 @@ try
 
     foreach (var (spec, _, _, _) in relays)
     {
-        Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off");
+        Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off; {ReadyToRun.Describe(spec.Dll)}");
+    }
+
+    // The baseline's code is this harness's and YARP's, next to it: compiled as the relay's is, or the ratio measures the JIT.
+    var baselineCode = ReadyToRun.Describe(Path.Combine(AppContext.BaseDirectory, "Yarp.ReverseProxy.dll"));
+    Console.WriteLine($"baseline YARP: {harness}; {baselineCode}");
+    if (relays.Any(r => ReadyToRun.Describe(r.Spec.Dll) != baselineCode))
+    {
+        Console.WriteLine("note: a relay and the baseline are compiled differently (ReadyToRun against JIT): publish the harness as the README says");
     }
 
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; loopback; {connections} connections; {rounds} round(s) of {seconds} s full-speed phases; {rate}/s fixed rate for {seconds} s");
