@@ -97,7 +97,9 @@ public sealed class WeChatCryptor
             message.CopyTo(plain.AsSpan(HeaderLength));
             _appId.CopyTo(plain.AsSpan(HeaderLength + message.Length));
             plain.AsSpan(unpadded, pad).Fill((byte)pad);
-            return KeyFor(key).Encrypt(plain.AsSpan(0, total), destination);
+            KeyFor(key).EncryptInPlace(plain, total);
+            plain.AsSpan(0, total).CopyTo(destination);
+            return total;
         }
         finally
         {
@@ -130,13 +132,12 @@ public sealed class WeChatCryptor
                 throw new ProtocolException(ProtocolError.BadKey, "Encrypt is not base64 of whole AES blocks.");
             }
 
-            var ciphertext = cipher.AsSpan(0, length);
-            if (TryDecrypt(_current, ciphertext, out var message, out var failure))
+            if (TryDecrypt(_current, cipher, length, out var message, out var failure))
             {
                 return new DecryptedMessage(message, AesKeySlot.Current);
             }
 
-            if (_previous is not null && TryDecrypt(_previous, ciphertext, out message, out _))
+            if (_previous is not null && TryDecrypt(_previous, cipher, length, out message, out _))
             {
                 return new DecryptedMessage(message, AesKeySlot.Previous);
             }
@@ -152,18 +153,18 @@ public sealed class WeChatCryptor
     private AesCbcKey KeyFor(AesKeySlot slot) =>
         slot == AesKeySlot.Previous ? _previous ?? throw new InvalidOperationException("No previous EncodingAESKey is configured.") : _current;
 
-    private bool TryDecrypt(AesCbcKey key, ReadOnlySpan<byte> ciphertext, out byte[] message, out ProtocolException? failure)
+    private bool TryDecrypt(AesCbcKey key, byte[] ciphertext, int length, out byte[] message, out ProtocolException? failure)
     {
-        var plain = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
+        var plain = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            var length = key.Decrypt(ciphertext, plain);
+            key.Decrypt(ciphertext, length, plain);
             failure = Unwrap(plain.AsSpan(0, length), out message);
             return failure is null;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plain.AsSpan(0, ciphertext.Length));
+            CryptographicOperations.ZeroMemory(plain.AsSpan(0, length));
             ArrayPool<byte>.Shared.Return(plain);
         }
     }

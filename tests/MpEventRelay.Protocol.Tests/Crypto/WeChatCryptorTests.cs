@@ -31,6 +31,24 @@ public sealed class WeChatCryptorTests
     }
 
     [Fact]
+    public void One_key_reused_message_after_message_starts_each_from_the_IV()
+    {
+        // The key's CBC transforms are pooled and reused: a chain carried over from the previous message would change
+        // every ciphertext after the first and garble the first block of every decryption after the first.
+        var cryptor = new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key);
+        var secure = Vectors.Utf8(Vectors.V1.SecureMessage);
+        var reply = Vectors.Utf8("{\"demo_resp\":\"good luck\"}");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(Vectors.V1.SecureEncrypt, cryptor.Encrypt(secure, Vectors.Ascii("a8eedb185eb2fecf")));
+            Assert.Equal(Vectors.V1.ReplyEncrypt, cryptor.Encrypt(reply, Vectors.Ascii("707722b803182950")));
+            Assert.Equal(secure, cryptor.Decrypt(Vectors.V1.SecureEncrypt).Message);
+            Assert.Equal(reply, cryptor.Decrypt(Vectors.V1.ReplyEncrypt).Message);
+        }
+    }
+
+    [Fact]
     public void V2_compatible_encrypt_decrypts_to_the_sample_message_with_its_newlines()
     {
         var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
