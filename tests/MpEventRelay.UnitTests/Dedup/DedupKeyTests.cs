@@ -36,6 +36,26 @@ public sealed class DedupKeyTests
     }
 
     [Fact]
+    public void The_key_is_the_HMAC_of_the_identity_whatever_keys_the_thread_used_before()
+    {
+        // Stored in outboxes and shared through Redis by replicas of other builds: the value may never change. The
+        // HMAC behind it is reused per thread and key, so keys are interleaved here as accounts interleave.
+        var other = DedupKey.DeriveHashKey("anotherToken");
+        var text = PushMessage.Parse(new PushMessageBuilder("gh_1", OpenId, 1_800_000_000).Text("hi", 42));
+        var subscribe = PushMessage.Parse(new PushMessageBuilder("gh_1", OpenId, 1_800_000_000).Subscribe("7"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(Hmac(Key, "wxAPP|m|42"), DedupKey.For(Key, "wxAPP", text));
+            Assert.Equal(Hmac(other, "wxAPP|m|42"), DedupKey.For(other, "wxAPP", text));
+            Assert.Equal(Hmac(Key, $"wxAPP|e|{OpenId}|1800000000|subscribe|qrscene_7"), DedupKey.For(Key, "wxAPP", subscribe));
+        }
+
+        static string Hmac(byte[] key, string identity) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(identity)));
+    }
+
+    [Fact]
     public void The_push_id_is_the_keys_first_half_and_a_legacy_clear_key_keeps_its_old_id()
     {
         var key = DedupKey.For(Key, "wxAPP", PushMessage.Parse(new PushMessageBuilder("gh_1", OpenId, 1_800_000_000).Text("hi", 42)));
