@@ -96,14 +96,12 @@ internal sealed class TargetSender(
         pipelines.Started(context);
         try
         {
+            // Built before the circuit is asked (nothing is sent if it refuses), so the callback needs no state machine of its own.
+            using var request = TargetRequest.Build(outgoing, idempotencyKey, destination.Model.Config.Address, cluster);
             using var response = await pipeline.Pipeline.ExecuteAsync(
-                static async (context, state) =>
-                {
-                    using var request = TargetRequest.Build(state.outgoing, state.idempotencyKey, state.destination.Model.Config.Address, state.cluster);
-                    return await state.client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
-                },
+                static (context, state) => new ValueTask<HttpResponseMessage>(state.client.SendAsync(state.request, context.CancellationToken)),
                 context,
-                (outgoing, idempotencyKey, destination, cluster, client)).ConfigureAwait(false);
+                (client, request)).ConfigureAwait(false);
             var body = await TargetRequest.ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
