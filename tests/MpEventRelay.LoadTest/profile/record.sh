@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Records a CPU profile (perf, 4 kHz, with stacks) of each server's first full-speed phase of one load run, and prints
-# where a push's CPU goes, by stage, for the relay and for the bare YARP baseline.
+# Records a CPU profile (perf, 4 kHz, with stacks) of each server's full-speed phase of one load run (PROFILE_FIXED_RATE=1:
+# also of its 1,000/s phase, into NAME-fixed.data), and prints where a push's CPU goes at full speed, by stage, for the
+# relay and for the bare YARP baseline.
 #   tests/MpEventRelay.LoadTest/profile/record.sh [harness arguments…]      (as root; perf from apt: linux-perf)
 # Both servers are left to the JIT here (the harness as built, not published): JIT code is named through perf maps
 # (DOTNET_PerfMapEnabled; W^X off so perf can read the code's pages), precompiled ReadyToRun code only by its assembly.
@@ -16,8 +17,11 @@ dotnet run -c Release --no-build --project tests/MpEventRelay.LoadTest -- --roun
   if [[ "$line" =~ phase\ on\ ([^ ]+)\ \(pid\ ([0-9]+)\)\ starts ]]; then
     name=${BASH_REMATCH[1]} pid=${BASH_REMATCH[2]}
     seen[$name]=$(( ${seen[$name]:-0} + 1 ))
-    if [[ ${seen[$name]} == 2 ]]; then # the second phase of a server is its first at full speed
-      (perf record -F 3999 -g -p "$pid" -o "$out/$name.data" -- sleep 6 >/dev/null 2>&1 &)
+    if [[ ${seen[$name]} == 1 ]]; then # a server's first phase is at full speed (then, each round, the fixed rate's)
+      (perf record -F 3999 -g -p "$pid" -o "$out/$name.data" -- sleep 4 >/dev/null 2>&1 &) # the phase lasts 4–6 s
+    fi
+    if [[ ${seen[$name]} == 2 && -n "${PROFILE_FIXED_RATE:-}" ]]; then
+      (perf record -F 3999 -g -p "$pid" -o "$out/$name-fixed.data" -- sleep 8 >/dev/null 2>&1 &)
     fi
   fi
 done
