@@ -4,7 +4,7 @@ namespace MpEventRelay.LoadTest;
 
 /// <summary>
 /// Whether a server's code is precompiled (ReadyToRun, as the container image publishes the relay) or left to the JIT:
-/// the two differed by 3–13 % of CPU a push in three side-by-side runs, so every run says which it measured.
+/// the two differed by 2–13 % of CPU a push in four side-by-side runs, so every run says which it measured.
 /// </summary>
 internal static class ReadyToRun
 {
