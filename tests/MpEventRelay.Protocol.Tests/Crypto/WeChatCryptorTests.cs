@@ -49,6 +49,41 @@ public sealed class WeChatCryptorTests
     }
 
     [Fact]
+    public void Each_encryption_of_the_same_message_is_different_and_decrypts_to_it()
+    {
+        // The 16-byte prefix is what makes CBC with WeChat's fixed IV safe to repeat: it must be fresh every time.
+        var cryptor = new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key);
+        var message = Vectors.Utf8(Vectors.V1.SecureMessage);
+        var first = new byte[cryptor.CiphertextLength(message.Length)];
+        var second = new byte[first.Length];
+
+        cryptor.EncryptTo(message, first);
+        cryptor.EncryptTo(message, second);
+
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(cryptor.Encrypt(message), cryptor.Encrypt(message));
+        Assert.Equal(message, cryptor.Decrypt(Convert.ToBase64String(first)).Message);
+        Assert.Equal(message, cryptor.Decrypt(Convert.ToBase64String(second)).Message);
+    }
+
+    [Fact]
+    public void A_key_whose_transform_failed_decrypts_the_next_message_right()
+    {
+        var key = new AesCbcKey(EncodingAesKey.Decode(Vectors.V1.Key));
+        var cryptor = new WeChatCryptor(Vectors.V1.AppId, Vectors.V1.Key);
+        var cipher = Convert.FromBase64String(Vectors.V1.SecureEncrypt);
+        var plain = new byte[cipher.Length];
+
+        Assert.ThrowsAny<Exception>(() => key.Decrypt(cipher, 15, plain)); // not whole blocks: the transform refuses
+        key.Decrypt(cipher, cipher.Length, plain);
+
+        var expected = new byte[cipher.Length];
+        new AesCbcKey(EncodingAesKey.Decode(Vectors.V1.Key)).Decrypt(cipher, cipher.Length, expected);
+        Assert.Equal(expected, plain);
+        Assert.Equal(Vectors.Utf8(Vectors.V1.SecureMessage), cryptor.Decrypt(Vectors.V1.SecureEncrypt).Message);
+    }
+
+    [Fact]
     public void V2_compatible_encrypt_decrypts_to_the_sample_message_with_its_newlines()
     {
         var cryptor = new WeChatCryptor(Vectors.V2.AppId, Vectors.V2.Key);
