@@ -1,20 +1,18 @@
-using System.Security.Cryptography;
-using System.Text;
+using MpEventRelay.Dedup;
 
 namespace MpEventRelay.Trail;
 
 /// <summary>
-/// The trail writer's OpenID hashing: one reused HMAC per key (an HMAC made per push costs over twice as much), and
-/// the same hash the admin API computes for an OpenID it is given. Used by one thread only.
+/// The trail writer's OpenID hashing: one reused HMAC per key (<see cref="HmacPerKey"/>; an HMAC made per push costs
+/// over twice as much), and the same hash the admin API computes for an OpenID it is given. Used by one thread only.
 /// </summary>
 internal sealed class OpenIdHashing : IDisposable
 {
-    private readonly Dictionary<byte[], IncrementalHash> _macs = new(ReferenceEqualityComparer.Instance);
+    private readonly HmacPerKey _macs = new();
 
     /// <summary>Sets the hash of every event that carries an OpenID.</summary>
     public void Hash(List<TrailEvent> events)
     {
-        Span<byte> openId = stackalloc byte[256];
         Span<byte> mac = stackalloc byte[32];
         foreach (var e in events)
         {
@@ -23,22 +21,10 @@ internal sealed class OpenIdHashing : IDisposable
                 continue;
             }
 
-            if (!_macs.TryGetValue(key, out var hmac))
-            {
-                _macs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-            }
-
-            hmac.AppendData(Encoding.UTF8.GetMaxByteCount(id.Length) <= openId.Length ? openId[..Encoding.UTF8.GetBytes(id, openId)] : Encoding.UTF8.GetBytes(id));
-            hmac.GetHashAndReset(mac);
+            _macs.Compute(key, id, mac);
             e.OpenIdHash = OpenIdHasher.ToHash(mac);
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var hmac in _macs.Values)
-        {
-            hmac.Dispose();
-        }
-    }
+    public void Dispose() => _macs.Dispose();
 }
