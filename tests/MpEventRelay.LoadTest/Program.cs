@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using MpEventRelay.LoadTest;
+using MpEventRelay.TestKit;
 
 // The end-to-end load run: dotnet run -c Release --project tests/MpEventRelay.LoadTest [-- --seconds 10 --rate 1000 --connections 32 --rounds 3 --warm-up 15 --soak 1000000 --dedup-capacity 100000 --trail 0 --relay LABEL=trail-on|trail-off|path/to/MpEventRelay.dll …]
 // Starts a target, a bare YARP pass-through and the relay(s) as separate processes on loopback, drives each with the
@@ -62,13 +63,13 @@ try
 
     foreach (var (spec, _, _, _) in relays)
     {
-        Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off; {ReadyToRun.Describe(spec.Dll)}");
+        Console.WriteLine($"{spec.Label}: {spec.Dll}; trail {spec.Trail switch { true => "on", false => "off", null => "as that build's default" }}; tracing off; {ReadyToRunImage.Describe(spec.Dll)}");
     }
 
     // The baseline's code is this harness's and YARP's, next to it: compiled as the relay's is, or the ratio measures the JIT.
-    var baselineCode = ReadyToRun.Describe(Path.Combine(AppContext.BaseDirectory, "Yarp.ReverseProxy.dll"));
+    var baselineCode = ReadyToRunImage.Describe(Path.Combine(AppContext.BaseDirectory, "Yarp.ReverseProxy.dll"));
     Console.WriteLine($"baseline YARP: {harness}; {baselineCode}");
-    if (relays.Any(r => ReadyToRun.Describe(r.Spec.Dll) != baselineCode))
+    if (relays.Any(r => ReadyToRunImage.Describe(r.Spec.Dll) != baselineCode))
     {
         Console.WriteLine("note: a relay and the baseline are compiled differently (ReadyToRun against JIT): publish the harness as the README says");
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using MpEventRelay.TestKit;
 using Xunit.Abstractions;
@@ -58,18 +57,11 @@ public sealed partial class DockerfileTests(ITestOutputHelper output)
 
         Assert.True(File.Exists(Path.Combine(app, "MpEventRelay.dll")), "no relay in /app");
         Assert.True(File.Exists(Path.Combine(app, "cli", "mprelay.dll")), "no mprelay in /app/cli");
-        Assert.True(IsReadyToRun(Path.Combine(app, "MpEventRelay.dll")), "the relay in /app is not ReadyToRun: it would spend a share of its CPU in the JIT");
-        Assert.True(IsReadyToRun(Path.Combine(app, "Yarp.ReverseProxy.dll")), "the relay's libraries in /app are not ReadyToRun");
+        Assert.True(ReadyToRunImage.IsPrecompiled(Path.Combine(app, "MpEventRelay.dll")), "the relay in /app is not ReadyToRun: it would spend a share of its CPU in the JIT");
+        Assert.True(ReadyToRunImage.IsPrecompiled(Path.Combine(app, "Yarp.ReverseProxy.dll")), "the relay's libraries in /app are not ReadyToRun");
         var (version, printed) = await RunAsync($"dotnet \"{Path.Combine(app, "cli", "mprelay.dll")}\" --help", work);
         Assert.Equal(0, version);
         Assert.Contains("check-config", printed, StringComparison.Ordinal);
-    }
-
-    // A ReadyToRun assembly carries precompiled code: its CLI header points at a ReadyToRun (managed native) header.
-    private static bool IsReadyToRun(string assembly)
-    {
-        using var pe = new PEReader(File.OpenRead(assembly));
-        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     // The files `docker build .` sends: every file, the .dockerignore rules applied in order (the last match wins;
