@@ -20,17 +20,11 @@ internal sealed class DestinationPicker(IEnumerable<ILoadBalancingPolicy> polici
 
     // An open circuit is not filtered out here: Polly moves it to half-open only when a call tries it, and a refused
     // call costs microseconds before the next destination is tried.
-    public DestinationState? Pick(ClusterState cluster, List<DestinationState> tried)
+    public DestinationState? Pick(ClusterState cluster, List<DestinationState>? tried)
     {
-        var candidates = new List<DestinationState>();
-        foreach (var destination in cluster.DestinationsState.AvailableDestinations)
-        {
-            if (!tried.Contains(destination))
-            {
-                candidates.Add(destination);
-            }
-        }
-
+        var available = cluster.DestinationsState.AvailableDestinations;
+        // The first attempt (nearly every delivery) picks among YARP's own list; a copy only once some are excluded.
+        IReadOnlyList<DestinationState> candidates = tried is null ? available : available.Where(d => !tried.Contains(d)).ToList();
         if (candidates.Count <= 1)
         {
             return candidates.Count == 1 ? candidates[0] : null;

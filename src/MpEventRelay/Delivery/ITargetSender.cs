@@ -12,6 +12,7 @@ namespace MpEventRelay.Delivery;
 internal interface ITargetSender
 {
     /// <summary>The target's answer, or why there was none. Never throws.</summary>
+    /// <param name="within">How long every attempt and the answer's reading may take together; then it fails.</param>
     /// <param name="source">For the trail: <c>request</c> (while WeChat's request runs or just after) or <c>outbox</c>.</param>
-    Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request");
+    Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, TimeSpan within, string source = "request");
 }

@@ -12,7 +12,7 @@ namespace MpEventRelay.Delivery;
 /// rescheduled with backoff, or past its expiry made a dead letter with the reason. While the delivery runs, the
 /// record's lease is held (<see cref="OutboxLeases"/>), so no other replica takes it over while this one is alive.
 /// </summary>
-internal sealed partial class Settlement(ITargetSender sender, DeliveryOutbox outbox, OutboxLeases leases, TrailRecorder trail, TimeProvider time, ILogger<Settlement> logger)
+internal sealed partial class Settlement(ITargetSender sender, DeliveryOutbox outbox, OutboxLeases leases, TrailRecorder trail, ILogger<Settlement> logger)
 {
     /// <param name="fromOutbox">True for the outbox worker's retries (the trail says so).</param>
     public async Task<DeliveryResult> SendAndSettleAsync(OutboxRecord record, TargetModel target, InboundPush push, RelayOptions options, bool fromOutbox = false)
@@ -20,8 +20,7 @@ internal sealed partial class Settlement(ITargetSender sender, DeliveryOutbox ou
         DeliveryResult result;
         using (leases.Take(record))
         {
-            using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-            result = await sender.SendAsync(target, push, new Dedup.PushKey(record.Item.DedupKey), options, timeout.Token, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
+            result = await sender.SendAsync(target, push, new Dedup.PushKey(record.Item.DedupKey), options, options.DeliveryTimeout, fromOutbox ? "outbox" : "request").ConfigureAwait(false);
         }
 
         await SettleAsync(record, result, options).ConfigureAwait(false);

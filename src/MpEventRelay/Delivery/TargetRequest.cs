@@ -18,6 +18,7 @@ internal static class TargetRequest
     /// <summary>The header that carries the push's id, so receivers can be idempotent too.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    private static readonly Task<byte[]?> TooLarge = Task.FromResult<byte[]?>(null);
     private static readonly MediaTypeHeaderValue XmlContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
 
     public static OutgoingPush Write(TargetModel target, InboundPush push, TimeProvider time)
@@ -42,14 +43,25 @@ internal static class TargetRequest
     }
 
     /// <summary>The answer's body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    public static Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } length)
+        if (content.Headers.ContentLength is not { } length)
         {
-            // The usual case: the length is known, so the answer is read into one array of exactly that size.
-            return length > maxBytes ? null : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return ReadUnannouncedAsync(content, maxBytes, cancellationToken);
         }
 
+        if (length > maxBytes)
+        {
+            return TooLarge;
+        }
+
+        // The usual case: the length is known, so the answer is read into one array of exactly that size, and the
+        // content's own task is the answer (no state machine of ours).
+        return content.ReadAsByteArrayAsync(cancellationToken)!;
+    }
+
+    private static async Task<byte[]?> ReadUnannouncedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new ArrayBufferWriter<byte>(1024);
         int read;

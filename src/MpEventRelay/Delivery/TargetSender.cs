@@ -30,13 +30,50 @@ internal sealed class TargetSender(
     /// <summary>The header that carries the push's id, so receivers can be idempotent too.</summary>
     public const string IdempotencyHeader = TargetRequest.IdempotencyHeader;
 
-    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
+    public async Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, TimeSpan within, string source = "request")
     {
+        // One method for the timeout, the failover and the containment (each was a layer of its own, a state machine
+        // and a continuation a push); one timer bounds every attempt and the reading of the answer.
         var started = time.GetTimestamp();
-        DeliveryResult result;
+        using var timeout = new CancellationTokenSource(within, time);
+        DeliveryResult? result = null;
         try
         {
-            result = await SendWithFailoverAsync(target, push, key, options, source, cancellationToken).ConfigureAwait(false);
+            if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
+            {
+                result = DeliveryResult.Failed($"cluster '{target.ClusterId}' is not loaded");
+            }
+            else
+            {
+                var outgoing = TargetRequest.Write(target, push, time);
+                List<DestinationState>? tried = null; // only once an attempt did not reach its destination
+                var attempts = 0;
+                while (attempts <= options.Resilience.MaxRetries && picker.Pick(cluster, tried) is { } destination)
+                {
+                    var attemptStarted = time.GetTimestamp();
+                    AttemptOutcome outcome;
+                    using (var activity = RelayTracing.Source.StartActivity("mprelay.deliver", System.Diagnostics.ActivityKind.Client))
+                    {
+                        activity?.SetTag("mprelay.target", target.Name);
+                        activity?.SetTag("mprelay.destination", destination.DestinationId);
+                        (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, key.Id, options, timeout.Token).ConfigureAwait(false);
+                        activity?.SetTag("http.response.status_code", result.StatusCode);
+                        activity?.SetStatus(result.Delivered ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, result.Failure);
+                    }
+
+                    trail.Delivery(key, target.Name, destination.DestinationId, result.StatusCode, time.GetElapsedTime(attemptStarted), result.Failure, source);
+                    if (result.Delivered || outcome == AttemptOutcome.MayHaveReached || timeout.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    // Not reached: the next destination, at once. A circuit that refused costs no attempt.
+                    attempts += outcome == AttemptOutcome.NotReached ? 1 : 0;
+                    (tried ??= []).Add(destination);
+                }
+
+                result ??= DeliveryResult.Failed($"cluster '{target.ClusterId}' has no available destination");
+            }
         }
         catch (Exception e)
         {
@@ -48,46 +85,6 @@ internal sealed class TargetSender(
         return result;
     }
 
-    private async Task<DeliveryResult> SendWithFailoverAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, string source, CancellationToken cancellationToken)
-    {
-        if (!proxyState.TryGetCluster(target.ClusterId, out var cluster) || cluster.Model.HttpClient is not { } client)
-        {
-            return DeliveryResult.Failed($"cluster '{target.ClusterId}' is not loaded");
-        }
-
-        var outgoing = TargetRequest.Write(target, push, time);
-        var tried = new List<DestinationState>();
-        DeliveryResult? last = null;
-        var attempts = 0;
-        while (attempts <= options.Resilience.MaxRetries && picker.Pick(cluster, tried) is { } destination)
-        {
-            tried.Add(destination);
-            var attemptStarted = time.GetTimestamp();
-            DeliveryResult result;
-            AttemptOutcome outcome;
-            using (var activity = RelayTracing.Source.StartActivity("mprelay.deliver", System.Diagnostics.ActivityKind.Client))
-            {
-                activity?.SetTag("mprelay.target", target.Name);
-                activity?.SetTag("mprelay.destination", destination.DestinationId);
-                (result, outcome) = await AttemptAsync(cluster, destination, client, outgoing, key.Id, options, cancellationToken).ConfigureAwait(false);
-                activity?.SetTag("http.response.status_code", result.StatusCode);
-                activity?.SetStatus(result.Delivered ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, result.Failure);
-            }
-
-            trail.Delivery(key, target.Name, destination.DestinationId, result.StatusCode, time.GetElapsedTime(attemptStarted), result.Failure, source);
-            if (result.Delivered || outcome == AttemptOutcome.MayHaveReached || cancellationToken.IsCancellationRequested)
-            {
-                return result;
-            }
-
-            // Not reached: the next destination, at once. A circuit that refused costs no attempt.
-            attempts += outcome == AttemptOutcome.NotReached ? 1 : 0;
-            last = result;
-        }
-
-        return last ?? DeliveryResult.Failed($"cluster '{target.ClusterId}' has no available destination");
-    }
-
     private async Task<(DeliveryResult Result, AttemptOutcome Outcome)> AttemptAsync(ClusterState cluster, DestinationState destination, HttpMessageInvoker client, OutgoingPush outgoing, string idempotencyKey, RelayOptions options, CancellationToken cancellationToken)
     {
         var pipeline = pipelines.For(cluster.ClusterId, destination.DestinationId, options.Resilience);
@@ -96,38 +93,63 @@ internal sealed class TargetSender(
         pipelines.Started(context);
         try
         {
-            // Built before the circuit is asked (nothing is sent if it refuses), so the callback needs no state machine of its own.
+            // Built before the circuit is asked (nothing is sent if it refuses).
             using var request = TargetRequest.Build(outgoing, idempotencyKey, destination.Model.Config.Address, cluster);
-            using var response = await pipeline.Pipeline.ExecuteAsync(
-                static (context, state) => new ValueTask<HttpResponseMessage>(state.client.SendAsync(state.request, context.CancellationToken)),
-                context,
-                (client, request)).ConfigureAwait(false);
+            // The outcome rather than a rethrown exception: a refusing circuit (every push to a dead destination)
+            // costs no throw, and Polly needs no layer of its own to turn the outcome back into a result.
+            var sent = await pipeline.Pipeline.ExecuteOutcomeAsync(SendOutcomeAsync, context, (client, request)).ConfigureAwait(false);
+            if (sent.Exception is { } failed)
+            {
+                return Failure(failed, cluster, destination, options);
+            }
+
+            using var response = sent.Result!;
             var body = await TargetRequest.ReadBoundedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
                 ? (new DeliveryResult(true, status, body ?? [], null), AttemptOutcome.MayHaveReached)
                 : (DeliveryResult.Failed($"{destination.DestinationId} answered {status}", status), AttemptOutcome.MayHaveReached);
         }
-        catch (BrokenCircuitException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
-            return (DeliveryResult.Failed($"{destination.DestinationId}: circuit open"), AttemptOutcome.CircuitOpen);
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-        {
-            picker.MarkUnreachable(cluster, destination, options);
-            return (DeliveryResult.Failed($"{destination.DestinationId}: connection failed ({e.HttpRequestError})"), AttemptOutcome.NotReached);
-        }
-        catch (HttpRequestException e)
-        {
-            return (DeliveryResult.Failed($"{destination.DestinationId}: {e.HttpRequestError}"), AttemptOutcome.MayHaveReached);
-        }
-        catch (OperationCanceledException)
-        {
-            return (DeliveryResult.Failed($"{destination.DestinationId}: no answer within the delivery timeout ({options.DeliveryTimeout})"), AttemptOutcome.MayHaveReached);
+            return Failure(e, cluster, destination, options); // while reading the answer
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    // Polly's callback: what the destination did, as an outcome (the contract of ExecuteOutcomeAsync: it never throws).
+    private static async ValueTask<Outcome<HttpResponseMessage>> SendOutcomeAsync(ResilienceContext context, (HttpMessageInvoker Client, HttpRequestMessage Request) state)
+    {
+        try
+        {
+            return Outcome.FromResult(await state.Client.SendAsync(state.Request, context.CancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+    }
+
+    private (DeliveryResult Result, AttemptOutcome Outcome) Failure(Exception failure, ClusterState cluster, DestinationState destination, RelayOptions options)
+    {
+        var id = destination.DestinationId;
+        switch (failure)
+        {
+            case BrokenCircuitException:
+                return (DeliveryResult.Failed($"{id}: circuit open"), AttemptOutcome.CircuitOpen);
+            case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } e:
+                picker.MarkUnreachable(cluster, destination, options);
+                return (DeliveryResult.Failed($"{id}: connection failed ({e.HttpRequestError})"), AttemptOutcome.NotReached);
+            case HttpRequestException e:
+                return (DeliveryResult.Failed($"{id}: {e.HttpRequestError}"), AttemptOutcome.MayHaveReached);
+            case OperationCanceledException:
+                return (DeliveryResult.Failed($"{id}: no answer within the delivery timeout ({options.DeliveryTimeout})"), AttemptOutcome.MayHaveReached);
+            default:
+                // A handler bug or an answer cut off mid-body: the request may have arrived, so it is not sent elsewhere.
+                return (DeliveryResult.Failed($"{id}: {failure.GetType().Name}: {failure.Message}"), AttemptOutcome.MayHaveReached);
         }
     }
 

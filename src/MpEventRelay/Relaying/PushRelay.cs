@@ -39,6 +39,8 @@ internal sealed partial class PushRelay(
     TimeProvider time,
     ILogger<PushRelay> logger)
 {
+    private static readonly Task<string?> NothingUnsettled = Task.FromResult<string?>(null);
+
     public Task<RelayAnswer> RelayAsync(PushDelivery delivery) =>
         dedup.RunOnceAsync(delivery.Key.Value, () => DeliverAsync(delivery), delivery.Model.Options, delivery.RememberFor);
 
@@ -52,9 +54,14 @@ internal sealed partial class PushRelay(
         }
 
         var options = model.Options;
-        var repliers = route.Repliers.Select(target => Start(target, push, key, options)).ToList();
+        var repliers = new Replier[route.Repliers.Count];
+        for (var i = 0; i < repliers.Length; i++)
+        {
+            repliers[i] = Start(route.Repliers[i], push, key, options);
+        }
+
         var copiesFailure = route.Copies.Count == 0 ? null : await DeliverCopiesAsync(delivery, route.Copies).ConfigureAwait(false);
-        if (repliers.Count == 0)
+        if (repliers.Length == 0)
         {
             return copiesFailure is null ? RelayAnswer.Success(PushOutcome.Accepted) : RelayAnswer.Retry(copiesFailure);
         }
@@ -65,15 +72,9 @@ internal sealed partial class PushRelay(
 
     private Replier Start(TargetModel target, InboundPush push, PushKey key, RelayOptions options)
     {
-        var result = SendWithinTimeoutAsync(target, push, key, options);
+        var result = sender.SendAsync(target, push, key, options, options.DeliveryTimeout);
         background.Track(result);
         return new Replier(target, result);
-    }
-
-    private async Task<DeliveryResult> SendWithinTimeoutAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options)
-    {
-        using var timeout = new CancellationTokenSource(options.DeliveryTimeout, time);
-        return await sender.SendAsync(target, push, key, options, timeout.Token).ConfigureAwait(false);
     }
 
     // Returns null when every copy is recorded (and on its way) or delivered; else why not.
@@ -94,8 +95,8 @@ internal sealed partial class PushRelay(
         }
 
         // Not durable: deliver now, inside the deadline, or tell WeChat to retry.
-        using var budget = new CancellationTokenSource(Remaining(delivery, options.Deadline), time);
-        var results = await Task.WhenAll(copies.Select(target => sender.SendAsync(target, push, key, options, budget.Token))).ConfigureAwait(false);
+        var budget = Remaining(delivery, options.Deadline);
+        var results = await Task.WhenAll(copies.Select(target => sender.SendAsync(target, push, key, options, budget))).ConfigureAwait(false);
         var failed = copies.Where((_, i) => !results[i].Delivered).Select(t => t.Name).ToList();
         if (failed.Count == 0)
         {
@@ -150,16 +151,26 @@ internal sealed partial class PushRelay(
 
     // Every replier not delivered by now gets an outbox record, in one write: a failed one is retried after the
     // backoff, one still working is settled when it ends. Returns null when all are delivered or recorded.
-    private async Task<string?> RecordUnsettledAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)
+    private Task<string?> RecordUnsettledAsync(PushDelivery delivery, IReadOnlyList<Replier> repliers)
+    {
+        // Nearly always every replier is delivered by now: answered without the records' closures and state machine.
+        foreach (var replier in repliers)
+        {
+            if (IsUnsettled(replier))
+            {
+                return RecordAsync(delivery, repliers.Where(IsUnsettled).ToList());
+            }
+        }
+
+        return NothingUnsettled;
+    }
+
+    private static bool IsUnsettled(Replier replier) => !replier.Result.IsCompleted || !replier.Result.Result.Delivered;
+
+    private async Task<string?> RecordAsync(PushDelivery delivery, List<Replier> unsettled)
     {
         var (model, account, route, push, key, _, _) = delivery;
         var options = model.Options;
-        var unsettled = repliers.Where(r => !r.Result.IsCompleted || !r.Result.Result.Delivered).ToList();
-        if (unsettled.Count == 0)
-        {
-            return null;
-        }
-
         var items = unsettled.Select(r => r.Result.IsCompleted
             ? outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxSchedule.AfterFailure(1, options.Outbox), options, attempts: 1, lastError: r.Result.Result.Failure)
             : outbox.NewItem(account, route!, r.Target, push, key.Value, OutboxSchedule.InFlight(options.Outbox), options)).ToList();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MpEventRelay.IntegrationTests.Infrastructure;
@@ -85,4 +87,36 @@ public sealed class AccountsAndDeadlineTests
         // Durable before WeChat had its answer: the text, and the warm-up's mirror copy (also in flight at the bot).
         Assert.Equal(2, (await outbox.Stores[0].StatsAsync(CancellationToken.None)).Pending);
     }
+
+    [Fact]
+    public async Task A_target_that_never_answers_is_given_up_at_the_delivery_timeout_not_when_it_answers()
+    {
+        const string adminKey = "delivery-timeout-admin-key-01234567";
+        using var idaas = new TargetStub();
+        using var bot = new TargetStub();
+        bot.Delay(TimeSpan.FromSeconds(30)); // accepts, answers long after the delivery's bound
+        var config = RelayConfig.ModeTwo(idaas, bot).AdminKey(adminKey).SqlitePath(Path.Combine(RelayProcess.NewWorkDirectory(), "outbox.db"))
+            .Set("Deadline", "00:00:01").Set("DeliveryTimeout", "00:00:02");
+        await using var relay = await RelayServer.StartAsync(config.ToJson());
+        relay.Http.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
+        var wechat = new WeChatPushClient(relay.Http, Keys.Account);
+        var msgId = Pushes.NewMsgId();
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(200, (await wechat.PushAsync(relay.Url("/wechat/main"), Pushes.From().Text("never answered", msgId), EncryptionMode.Secure)).StatusCode);
+
+        // The attempt's failure is in the trail once the 2 s bound ends it; without the bound it would wait for the bot's 30 s.
+        string? error = null;
+        Assert.True(await Eventually.TrueAsync(() => (error = TimedOutDelivery(relay, msgId)) is not null, TimeSpan.FromSeconds(10)), "no delivery to the bot ended within 10 s");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("no answer within the delivery timeout (00:00:02)", error, StringComparison.Ordinal);
+        bot.Delay(TimeSpan.Zero);
+    }
+
+    private static string? TimedOutDelivery(RelayServer relay, long msgId) =>
+        relay.Http.GetFromJsonAsync<JsonElement[]>($"/admin/trail?msgid={msgId}").GetAwaiter().GetResult()!
+            .SelectMany(t => t.GetProperty("events").EnumerateArray())
+            .Where(e => e.GetProperty("kind").GetString() == "delivery" && e.GetProperty("target").GetString() == "bot" && e.TryGetProperty("error", out _))
+            .Select(e => e.GetProperty("error").GetString())
+            .FirstOrDefault();
 }

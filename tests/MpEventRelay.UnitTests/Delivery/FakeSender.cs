@@ -26,8 +26,8 @@ internal sealed class FakeSender : ITargetSender
     /// <summary>Completes the pending delivery to <paramref name="target"/>.</summary>
     public void Complete(string target, DeliveryResult result) => _pending[target].SetResult(result);
 
-    /// <summary>The cancellation each target's last delivery was given (its time budget).</summary>
-    public ConcurrentDictionary<string, CancellationToken> Tokens { get; } = new(StringComparer.Ordinal);
+    /// <summary>The time budget each target's last delivery was given.</summary>
+    public ConcurrentDictionary<string, TimeSpan> Budgets { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Completes pending deliveries on the completing thread, running what awaits them inline, as a socket's
@@ -37,10 +37,10 @@ internal sealed class FakeSender : ITargetSender
 
     public int CallsTo(string target) => Calls.Count(c => c.Target == target);
 
-    public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, CancellationToken cancellationToken, string source = "request")
+    public Task<DeliveryResult> SendAsync(TargetModel target, InboundPush push, PushKey key, RelayOptions options, TimeSpan within, string source = "request")
     {
         Calls.Enqueue((target.Name, source));
-        Tokens[target.Name] = cancellationToken;
+        Budgets[target.Name] = within;
         if ((_answers.TryGetValue(target.Name, out var answer) ? answer(push) : Delivered()) is { } now)
         {
             return Task.FromResult(now);

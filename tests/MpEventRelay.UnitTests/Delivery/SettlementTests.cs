@@ -22,6 +22,7 @@ public sealed class SettlementTests : IDisposable
         Assert.True(result.Delivered);
         Assert.Empty(_core.Store.Items);
         Assert.Equal(("bot", "outbox"), Assert.Single(_core.Sender.Calls));
+        Assert.Equal(_core.Model.Options.DeliveryTimeout, _core.Sender.Budgets["bot"]); // the sender's one bound on every attempt
     }
 
     [Fact]
