@@ -16,7 +16,7 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
     private long _lastOverCapacityWarning = long.MinValue;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string Key, Entry Entry)> _arrivals = new();
+    private readonly ConcurrentQueue<Entry> _arrivals = new();
     private readonly Lock _trimLock = new();
 
     // ConcurrentDictionary.Count takes every bucket lock: far too dear to ask on each push, so the store counts itself.
@@ -42,13 +42,13 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
                 continue;
             }
 
-            var mine = new Entry(now + (long)(expiry.TotalSeconds * time.TimestampFrequency));
+            var mine = new Entry(this, key, now + (long)(expiry.TotalSeconds * time.TimestampFrequency));
             if (_entries.TryAdd(key, mine))
             {
                 Interlocked.Increment(ref _count);
-                _arrivals.Enqueue((key, mine));
+                _arrivals.Enqueue(mine);
                 Trim(now, options.Dedup.Capacity);
-                mine.Start(work, () => Remove(key, mine));
+                mine.Start(work);
                 return mine.Answer;
             }
         }
@@ -72,10 +72,10 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
 
         try
         {
-            while (_arrivals.TryPeek(out var oldest) && now >= oldest.Entry.ExpiresAt && oldest.Entry.Answer.IsCompleted)
+            while (_arrivals.TryPeek(out var oldest) && now >= oldest.ExpiresAt && oldest.Answer.IsCompleted)
             {
                 _arrivals.TryDequeue(out _);
-                Remove(oldest.Key, oldest.Entry);
+                oldest.Forget();
             }
 
             if (Count > capacity)
@@ -96,6 +96,7 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
 
     private void Remove(string key, Entry entry)
     {
+        // Only this entry: a later one under the same key (after this one expired) stays.
         if (_entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
         {
             Interlocked.Decrement(ref _count);
@@ -105,7 +106,8 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dedup remembers {Count} messages, over Relay:Dedup:Capacity {Capacity}: their replay windows have not ended, so none is forgotten early. Raise the capacity (memory: about 800 B each) or shorten Relay:ClockSkew")]
     private partial void LogOverCapacity(int count, int capacity);
 
-    private sealed class Entry(long expiresAt)
+    // The entry knows its store and key, so settling it needs no closure a push (the continuation gets it as state).
+    private sealed class Entry(InMemoryDedupStore store, string key, long expiresAt)
     {
         // Continuations run on the thread that settles the delivery, as an await would: each request waiting on the
         // answer goes on to write it. Queueing them to the thread pool instead cost a work item (a wake-up) a push.
@@ -121,9 +123,10 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
 
         public Task<RelayAnswer> Answer => _late ?? _answer.Task;
 
-        // Attempts joined so far get the answer; an answer that is not a promise (retry, or a work that threw) is
-        // then forgotten, so WeChat's next retry runs the work again instead of receiving a remembered failure.
-        public void Start(Func<Task<RelayAnswer>> work, Action forget)
+        /// <summary>Leaves the store (unless a newer entry has taken the key).</summary>
+        public void Forget() => store.Remove(key, this);
+
+        public void Start(Func<Task<RelayAnswer>> work)
         {
             Task<RelayAnswer> running;
             try
@@ -136,29 +139,35 @@ internal sealed partial class InMemoryDedupStore(RelayMetrics metrics, TimeProvi
             }
 
             _ = running.ContinueWith(
-                t =>
-                {
-                    var answer = t.IsCompletedSuccessfully ? t.Result : RelayAnswer.Retry($"the delivery failed unexpectedly ({t.Exception?.GetBaseException().GetType().Name})");
-                    if (answer.RetryLater)
-                    {
-                        forget();
-                    }
-
-                    _answer.TrySetResult(answer);
-                    _ = answer.Late?.ContinueWith(
-                        late =>
-                        {
-                            if (late.IsCompletedSuccessfully && late.Result is { } reply)
-                            {
-                                _late = Task.FromResult(reply);
-                            }
-                        },
-                        CancellationToken.None,
-                        TaskContinuationOptions.ExecuteSynchronously,
-                        TaskScheduler.Default);
-                },
+                static (t, entry) => ((Entry)entry!).Settle(t),
+                this,
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously, // a few field writes: not worth a thread-pool work item
+                TaskScheduler.Default);
+        }
+
+        // Attempts joined so far get the answer; an answer that is not a promise (retry, or a work that threw) is
+        // then forgotten, so WeChat's next retry runs the work again instead of receiving a remembered failure.
+        private void Settle(Task<RelayAnswer> delivery)
+        {
+            var answer = delivery.IsCompletedSuccessfully ? delivery.Result : RelayAnswer.Retry($"the delivery failed unexpectedly ({delivery.Exception?.GetBaseException().GetType().Name})");
+            if (answer.RetryLater)
+            {
+                Forget();
+            }
+
+            _answer.TrySetResult(answer);
+            _ = answer.Late?.ContinueWith(
+                static (late, entry) =>
+                {
+                    if (late.IsCompletedSuccessfully && late.Result is { } reply)
+                    {
+                        ((Entry)entry!)._late = Task.FromResult(reply);
+                    }
+                },
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 
@@ -21,6 +22,11 @@ internal sealed class BoundedBody(RelayMetrics metrics)
         if (request.ContentLength > maxBytes)
         {
             return (default, TooLarge(maxBytes));
+        }
+
+        if (request.ContentLength is > 0 and var size && TakeBuffered(request.BodyReader, size) is { } whole)
+        {
+            return (whole, null);
         }
 
         if (!await _reads.WaitAsync(TimeSpan.Zero, aborted).ConfigureAwait(false))
@@ -74,6 +80,26 @@ internal sealed class BoundedBody(RelayMetrics metrics)
         {
             _reads.Release();
         }
+    }
+
+    // Nearly every push is in the connection's buffer, whole, by the time it is routed: taken at once it needs no read
+    // slot, no deadline timer and no growing buffer. Anything less is left unread, for the read as it arrives.
+    private static byte[]? TakeBuffered(System.IO.Pipelines.PipeReader reader, long announced)
+    {
+        if (!reader.TryRead(out var ready))
+        {
+            return null;
+        }
+
+        if (!ready.IsCompleted || ready.Buffer.Length != announced)
+        {
+            reader.AdvanceTo(ready.Buffer.Start);
+            return null;
+        }
+
+        var whole = ready.Buffer.ToArray();
+        reader.AdvanceTo(ready.Buffer.End);
+        return whole;
     }
 
     private static Rejection TooLarge(int maxBytes) => new(StatusCodes.Status413PayloadTooLarge, $"The body exceeds {maxBytes} bytes.");

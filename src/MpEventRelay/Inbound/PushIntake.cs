@@ -20,7 +20,7 @@ internal sealed class PushIntake(BoundedBody bodies, ISignatureLedger signatures
             return (null, refused);
         }
 
-        var query = ReadQuery(context.Request);
+        var query = PushQueryReader.Read(context.Request);
         InboundPush push;
         try
         {
@@ -55,12 +55,6 @@ internal sealed class PushIntake(BoundedBody bodies, ISignatureLedger signatures
         }
 
         return (new IntakenPush(push, query, rememberFor), null);
-    }
-
-    public static PushQuery ReadQuery(HttpRequest request)
-    {
-        var query = request.Query;
-        return PushQuery.From(name => query[name]);
     }
 
     private static string BodyHash(ReadOnlySpan<byte> body) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(body));

@@ -9,7 +9,7 @@ internal sealed class UrlVerifier(InboundLog log, TimeProvider time)
 {
     public async Task VerifyAsync(HttpContext context, AccountModel account, RelayOptions options)
     {
-        var query = PushIntake.ReadQuery(context.Request);
+        var query = PushQueryReader.Read(context.Request);
         if (query.EchoStr is null || !WeChatSignature.Verify(query.Signature, account.Keys.Token, query.Timestamp ?? "", query.Nonce ?? ""))
         {
             await log.RejectAsync(context, account, new Rejection(StatusCodes.Status401Unauthorized, "URL verification failed: signature does not match the Token.")).ConfigureAwait(false);

@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Time.Testing;
 using MpEventRelay.Inbound;
 
@@ -86,8 +88,52 @@ public sealed class BoundedBodyTests
         await Task.WhenAll(hung).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_body_already_whole_in_the_connection_s_buffer_is_taken_even_with_every_read_slot_busy()
+    {
+        var hung = Enumerable.Range(0, 4_096).Select(_ => ReadAsync(new TricklingStream(), null)).ToList();
+        var bytes = Enumerable.Range(0, 3_000).Select(i => (byte)i).ToArray();
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(bytes);
+        await pipe.Writer.CompleteAsync();
+
+        var (body, refused) = await _bodies.ReadAsync(Request(pipe.Reader, bytes.Length), Limit, Deadline, _time, CancellationToken.None);
+
+        Assert.Null(refused);
+        Assert.Equal(bytes, body.ToArray());
+        _time.Advance(Deadline);
+        await Task.WhenAll(hung).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_body_partly_in_the_buffer_is_read_on_as_the_rest_arrives()
+    {
+        var bytes = Enumerable.Range(0, 3_000).Select(i => (byte)i).ToArray();
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(bytes.AsMemory(0, 1_000));
+
+        var reading = _bodies.ReadAsync(Request(pipe.Reader, bytes.Length), Limit, Deadline, _time, CancellationToken.None);
+        Assert.False(reading.IsCompleted);
+        await pipe.Writer.WriteAsync(bytes.AsMemory(1_000));
+        await pipe.Writer.CompleteAsync();
+
+        var (body, refused) = await reading.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(refused);
+        Assert.Equal(bytes, body.ToArray());
+    }
+
     private Task<(ReadOnlyMemory<byte> Body, Rejection? Refused)> ReadAsync(Stream body, long? length, CancellationToken aborted = default) =>
         _bodies.ReadAsync(Request(body, length), Limit, Deadline, _time, aborted);
+
+    // As Kestrel serves it: the body's stream reads the connection's reader.
+    private static HttpRequest Request(PipeReader reader, long length)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set<IRequestBodyPipeFeature>(new BodyPipe(reader));
+        context.Request.Body = reader.AsStream();
+        context.Request.ContentLength = length;
+        return context.Request;
+    }
 
     private static HttpRequest Request(Stream body, long? length)
     {
@@ -127,6 +173,11 @@ public sealed class BoundedBodyTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class BodyPipe(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader => reader;
     }
 
     private sealed class BrokenStream : MemoryStream
