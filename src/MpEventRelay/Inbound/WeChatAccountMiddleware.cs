@@ -25,31 +25,30 @@ internal sealed class WeChatAccountMiddleware(
     RelayMetrics metrics,
     TimeProvider time)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: each branch's task is the answer (a state machine a push less).
+    public Task InvokeAsync(HttpContext context)
     {
         var model = models.Current;
         var account = model.FindAccount(context.Request.Path.Value ?? "/");
         if (account is null)
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            return next(context);
         }
 
         // Every answer on an account path is text or XML for WeChat, never something a browser should sniff.
         context.Response.Headers.XContentTypeOptions = "nosniff";
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            return HandlePushAsync(context, account, model);
+        }
+
         if (HttpMethods.IsGet(context.Request.Method))
         {
-            await verifier.VerifyAsync(context, account, model.Options).ConfigureAwait(false);
+            return verifier.VerifyAsync(context, account, model.Options);
         }
-        else if (HttpMethods.IsPost(context.Request.Method))
-        {
-            await HandlePushAsync(context, account, model).ConfigureAwait(false);
-        }
-        else
-        {
-            context.Response.Headers.Allow = "GET, POST";
-            await new Rejection(StatusCodes.Status405MethodNotAllowed, "Only GET (URL verification) and POST (pushes) are served.").WriteAsync(context.Response).ConfigureAwait(false);
-        }
+
+        context.Response.Headers.Allow = "GET, POST";
+        return new Rejection(StatusCodes.Status405MethodNotAllowed, "Only GET (URL verification) and POST (pushes) are served.").WriteAsync(context.Response);
     }
 
     private async Task HandlePushAsync(HttpContext context, AccountModel account, RelayModel model)

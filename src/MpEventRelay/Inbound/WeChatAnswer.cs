@@ -1,3 +1,4 @@
+using System.Buffers;
 using MpEventRelay.Configuration;
 using MpEventRelay.Dedup;
 using MpEventRelay.Model;
@@ -50,23 +51,30 @@ internal sealed class WeChatAnswer(LateReplies lateReplies, TrailRecorder trail,
         // A retry that carried the late reply is logged as replied, not as its first attempt's outcome.
         log.Outcome(account, route, reply is not null && answer.ReplyXml is null ? PushOutcome.Replied : answer.Outcome);
         log.OpenId(push.Message.FromUserName);
-        await WriteReplyAsync(context.Response, account, intaken, reply).ConfigureAwait(false);
+        WriteReply(context.Response, account, intaken, reply);
         metrics.PushAnswered(account.Name, route?.Name ?? "-", outcome, time.GetElapsedTime(started));
     }
 
-    private Task WriteReplyAsync(HttpResponse response, AccountModel account, IntakenPush intaken, byte[]? replyXml)
+    // Into the response's buffer, with its length: Kestrel sends it, unchunked, as the request ends — no write of its
+    // own to wait for, so the answer's step completes without suspending.
+    private void WriteReply(HttpResponse response, AccountModel account, IntakenPush intaken, byte[]? replyXml)
     {
+        byte[] payload;
         if (replyXml is null)
         {
             response.ContentType = "text/plain";
-            return response.Body.WriteAsync(Success).AsTask();
+            payload = Success;
+        }
+        else
+        {
+            response.ContentType = "application/xml; charset=utf-8";
+            var push = intaken.Push;
+            payload = push.IsEncrypted
+                ? ReplyWriter.Encrypted(replyXml, account.Keys, WeChatClock.Timestamp(time), intaken.Query.Nonce ?? WeChatClock.Nonce(), push.Key)
+                : replyXml;
         }
 
-        response.ContentType = "application/xml; charset=utf-8";
-        var push = intaken.Push;
-        var payload = push.IsEncrypted
-            ? ReplyWriter.Encrypted(replyXml, account.Keys, WeChatClock.Timestamp(time), intaken.Query.Nonce ?? WeChatClock.Nonce(), push.Key)
-            : replyXml;
-        return response.Body.WriteAsync(payload).AsTask();
+        response.ContentLength = payload.Length;
+        response.BodyWriter.Write(payload);
     }
 }

@@ -44,13 +44,13 @@ internal sealed partial class PushRelay(
     public Task<RelayAnswer> RelayAsync(PushDelivery delivery) =>
         dedup.RunOnceAsync(delivery.Key.Value, () => DeliverAsync(delivery), delivery.Model.Options, delivery.RememberFor);
 
-    private async Task<RelayAnswer> DeliverAsync(PushDelivery delivery)
+    private Task<RelayAnswer> DeliverAsync(PushDelivery delivery)
     {
         var (model, account, route, push, key, _, _) = delivery;
         if (route is null)
         {
             LogNoRoute(account.Name, push.Message.MsgType, push.Message.Event);
-            return RelayAnswer.Success(PushOutcome.NoRoute);
+            return Task.FromResult(RelayAnswer.Success(PushOutcome.NoRoute));
         }
 
         var options = model.Options;
@@ -60,7 +60,18 @@ internal sealed partial class PushRelay(
             repliers[i] = Start(route.Repliers[i], push, key, options);
         }
 
-        var copiesFailure = route.Copies.Count == 0 ? null : await DeliverCopiesAsync(delivery, route.Copies).ConfigureAwait(false);
+        // Without copies (most routes) the repliers' answer is the answer, with no state machine of this method's own.
+        if (route.Copies.Count == 0)
+        {
+            return repliers.Length == 0 ? Task.FromResult(RelayAnswer.Success(PushOutcome.Accepted)) : AwaitRepliersAsync(delivery, repliers);
+        }
+
+        return WithCopiesAsync(delivery, route.Copies, repliers);
+    }
+
+    private async Task<RelayAnswer> WithCopiesAsync(PushDelivery delivery, IReadOnlyList<TargetModel> copies, Replier[] repliers)
+    {
+        var copiesFailure = await DeliverCopiesAsync(delivery, copies).ConfigureAwait(false);
         if (repliers.Length == 0)
         {
             return copiesFailure is null ? RelayAnswer.Success(PushOutcome.Accepted) : RelayAnswer.Retry(copiesFailure);

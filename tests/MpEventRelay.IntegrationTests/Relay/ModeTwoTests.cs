@@ -1,6 +1,7 @@
 using System.Text;
 using MpEventRelay.Delivery;
 using MpEventRelay.IntegrationTests.Infrastructure;
+using MpEventRelay.Protocol;
 using MpEventRelay.Protocol.Errors;
 using MpEventRelay.Protocol.Messages;
 using MpEventRelay.Protocol.Replies;
@@ -45,6 +46,27 @@ public sealed class ModeTwoTests : IAsyncLifetime
         Assert.Equal(opened.Message.FromUserName, received.Query.OpenId);
         Assert.True(received.Headers.ContainsKey(TargetSender.IdempotencyHeader));
         Assert.Throws<ProtocolException>(() => received.Open(Keys.Account));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WeChat_s_answer_announces_its_length_rather_than_coming_in_chunks(bool withReply)
+    {
+        if (withReply)
+        {
+            _bot.AnswerWith(push => (200, ReplyWriter.Text(push.Open(Keys.Bot).Message, "a passive reply", 1714112446)));
+        }
+
+        var push = PushWriter.Write(PushMessage.Parse(Pushes.From().Text("length?", Pushes.NewMsgId())), Keys.Account, EncryptionMode.Secure, WeChatClock.Timestamp(TimeProvider.System), WeChatClock.Nonce());
+        using var content = new ByteArrayContent(push.Body);
+        using var response = await _relay.Http.PostAsync(new UriBuilder(_relay.Url("/wechat/main")) { Query = push.QueryString }.Uri, content);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(withReply, !"success"u8.SequenceEqual(body));
     }
 
     [Fact]
