@@ -18,6 +18,7 @@ internal static class TargetRequest
     /// <summary>The header that carries the push's id, so receivers can be idempotent too.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    private const int FirstChunk = 1024;
     private static readonly Task<byte[]?> TooLarge = Task.FromResult<byte[]?>(null);
     private static readonly MediaTypeHeaderValue XmlContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
 
@@ -60,20 +61,46 @@ internal static class TargetRequest
         return content.ReadAsByteArrayAsync(cancellationToken)!;
     }
 
+    // A chunked answer: read into a pooled buffer (a bot's answer is mostly "success" or one short reply), copied out
+    // at its length once it ends.
     private static async Task<byte[]?> ReadUnannouncedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        int read;
-        while ((read = await stream.ReadAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstChunk, maxBytes + 1));
+        try
         {
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
+            var length = 0;
+            while (true)
             {
-                return null;
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.AsSpan(0, length).ToArray();
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
             }
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
