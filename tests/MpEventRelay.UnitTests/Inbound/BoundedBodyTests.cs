@@ -101,6 +101,7 @@ public sealed class BoundedBodyTests
 
         Assert.Null(refused);
         Assert.Equal(bytes, body.ToArray());
+        Assert.True(pipe.Reader.TryRead(out var rest) && rest.IsCompleted && rest.Buffer.IsEmpty, "the body was taken but left unread in the connection's reader");
         _time.Advance(Deadline);
         await Task.WhenAll(hung).WaitAsync(TimeSpan.FromSeconds(10));
     }
