@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using MpEventRelay.Model;
@@ -61,46 +60,10 @@ internal static class TargetRequest
         return content.ReadAsByteArrayAsync(cancellationToken)!;
     }
 
-    // A chunked answer: read into a pooled buffer (a bot's answer is mostly "success" or one short reply), copied out
-    // at its length once it ends.
+    // A chunked answer: a bot's is mostly "success" or one short reply, so the first chunk is small.
     private static async Task<byte[]?> ReadUnannouncedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstChunk, maxBytes + 1));
-        try
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > maxBytes)
-                    {
-                        return null;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.AsSpan(0, length).ToArray();
-                }
-
-                length += read;
-                if (length > maxBytes)
-                {
-                    return null;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return await BoundedRead.ToEndAsync(stream, FirstChunk, maxBytes, cancellationToken).ConfigureAwait(false);
     }
 }

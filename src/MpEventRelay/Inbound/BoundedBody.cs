@@ -1,4 +1,5 @@
 using System.Buffers;
+using MpEventRelay.Delivery;
 using MpEventRelay.Observability;
 using MpEventRelay.Storage;
 
@@ -41,32 +42,9 @@ internal sealed class BoundedBody(RelayMetrics metrics)
             // At most a first chunk before the bytes arrive: an announced length is a claim, and 1,200 slow bodies
             // announcing 256 KB each, given their size at once, exhausted a 256 MB heap (SlowBodyAttackTests). A
             // smaller announced length is the size needed (one byte more sees the end without growing).
-            var buffer = new byte[Math.Min(request.ContentLength is { } announced ? announced + 1 : FirstChunk, Math.Min(FirstChunk, maxBytes + 1))];
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > maxBytes)
-                    {
-                        return (default, TooLarge(maxBytes));
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), budget.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer.AsMemory(0, length), null);
-                }
-
-                length += read;
-                if (length > maxBytes)
-                {
-                    return (default, TooLarge(maxBytes));
-                }
-            }
+            var firstChunk = (int)Math.Min(request.ContentLength is { } announced ? announced + 1 : FirstChunk, FirstChunk);
+            var body = await BoundedRead.ToEndAsync(request.Body, firstChunk, maxBytes, budget.Token).ConfigureAwait(false);
+            return body is null ? (default, TooLarge(maxBytes)) : (body, null);
         }
         catch (OperationCanceledException) when (budget.Expired && !aborted.IsCancellationRequested)
         {

@@ -6,8 +6,8 @@ namespace MpEventRelay.Inbound;
 /// <summary>
 /// WeChat's parameters, read straight from the query string: the request's query collection (a dictionary with a
 /// string for every name) is never built for a push. It reads as <c>Request.Query[name]</c> does: names match without
-/// regard to case, a repeated name joins its non-empty values with commas (as <c>StringValues</c> does), <c>%xx</c> and <c>+</c> are
-/// decoded.
+/// regard to case, a repeated name joins its non-empty values with commas (as <c>StringValues</c> does), and
+/// <c>%xx</c> and <c>+</c> are decoded.
 /// </summary>
 internal static class PushQueryReader
 {
